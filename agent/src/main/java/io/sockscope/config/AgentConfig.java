@@ -1,0 +1,54 @@
+package io.sockscope.config;
+
+import java.util.List;
+
+/**
+ * The whole configuration file ({@code --config}); every section optional. Defaults live in the
+ * sections' compact constructors, validation in {@link #validate()}; the loader adds the flags.
+ */
+public record AgentConfig(
+    Role role,
+    Integer port,
+    String procRoot,
+    SocketsConfig sockets,
+    TlsConfig tls,
+    KubernetesConfig kubernetes) {
+
+  public static final int DEFAULT_PORT = 9102;
+
+  public AgentConfig {
+    role = role == null ? Role.LOCAL : role;
+    port = port == null ? DEFAULT_PORT : port;
+    procRoot = procRoot == null ? "/proc" : procRoot;
+    sockets = sockets == null ? SocketsConfig.defaults() : sockets;
+    tls = tls == null ? TlsConfig.defaults() : tls;
+    kubernetes = kubernetes == null ? KubernetesConfig.defaults() : kubernetes;
+  }
+
+  public static AgentConfig defaults() {
+    return new AgentConfig(null, null, null, null, null, null);
+  }
+
+  AgentConfig withRole(Role r) {
+    return new AgentConfig(r, port, procRoot, sockets, tls, kubernetes);
+  }
+
+  AgentConfig withPort(int p) {
+    return new AgentConfig(role, p, procRoot, sockets, tls, kubernetes);
+  }
+
+  AgentConfig withTls(List<TlsTargetConfig> targets, List<String> caFiles) {
+    return new AgentConfig(role, port, procRoot, sockets, tls.withExtra(targets, caFiles), kubernetes);
+  }
+
+  /** Throws {@link ConfigException} naming the first invalid key. */
+  public AgentConfig validate() {
+    Validation.range("port", port, 0, 65535);
+    if (procRoot.isBlank()) {
+      throw new ConfigException("procRoot: must not be empty");
+    }
+    sockets.validate();
+    tls.validate();
+    return this;
+  }
+}

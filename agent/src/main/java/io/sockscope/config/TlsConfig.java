@@ -1,0 +1,63 @@
+package io.sockscope.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/** {@code tls:} section: probe defaults, targets and the {@code /probe} endpoint. */
+public record TlsConfig(
+    Duration interval,
+    Duration timeout,
+    Integer concurrency,
+    List<TlsTargetConfig> targets,
+    List<String> caFiles,
+    List<Integer> peerPorts,
+    Boolean peerTargets,
+    ProbeEndpointConfig probeEndpoint) {
+
+  /** {@code tls.probeEndpoint}: the ad-hoc {@code /probe} route, off by default (SSRF risk). */
+  public record ProbeEndpointConfig(Boolean enabled, List<String> allow) {
+    public ProbeEndpointConfig {
+      enabled = enabled != null && enabled;
+      allow = allow == null ? List.of() : List.copyOf(allow);
+    }
+  }
+
+  public TlsConfig {
+    interval = interval == null ? Duration.ofSeconds(60) : interval;
+    timeout = timeout == null ? Duration.ofSeconds(5) : timeout;
+    concurrency = concurrency == null ? 32 : concurrency;
+    targets = targets == null ? List.of() : List.copyOf(targets);
+    caFiles = caFiles == null ? List.of() : List.copyOf(caFiles);
+    peerPorts = peerPorts == null ? List.of(443, 8443, 6443, 9443) : List.copyOf(peerPorts);
+    probeEndpoint = probeEndpoint == null ? new ProbeEndpointConfig(null, null) : probeEndpoint;
+  }
+
+  public static TlsConfig defaults() {
+    return new TlsConfig(null, null, null, null, null, null, null, null);
+  }
+
+  /** Peer-derived targets default to on in the sidecar role only. */
+  public boolean peerTargetsFor(Role role) {
+    return peerTargets != null ? peerTargets : role == Role.SIDECAR;
+  }
+
+  TlsConfig withExtra(List<TlsTargetConfig> extraTargets, List<String> extraCaFiles) {
+    var t = new java.util.ArrayList<>(targets);
+    t.addAll(extraTargets);
+    var c = new java.util.ArrayList<>(caFiles);
+    c.addAll(extraCaFiles);
+    return new TlsConfig(interval, timeout, concurrency, t, c, peerPorts, peerTargets, probeEndpoint);
+  }
+
+  void validate() {
+    Validation.positive("tls.interval", interval);
+    Validation.positive("tls.timeout", timeout);
+    Validation.range("tls.concurrency", concurrency, 1, 4096);
+    for (int i = 0; i < targets.size(); i++) {
+      targets.get(i).validate("tls.targets[" + i + "]");
+    }
+    for (int i = 0; i < peerPorts.size(); i++) {
+      Validation.range("tls.peerPorts[" + i + "]", peerPorts.get(i), 1, 65535);
+    }
+  }
+}

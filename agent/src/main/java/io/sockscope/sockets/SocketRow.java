@@ -1,0 +1,73 @@
+package io.sockscope.sockets;
+
+/**
+ * One socket as a source reports it. A single instance is reused for every socket of a dump (a
+ * flyweight): at 100k sockets a record per socket would be 100k allocations per dump for values
+ * that are folded into aggregates at once. Sinks must copy what they keep.
+ *
+ * <p>Addresses are held as two longs (network byte order, big-endian): IPv4 in {@code addrLo}'s
+ * low 32 bits with {@code addrHi == 0}; IPv6 as the full 128 bits.
+ */
+public final class SocketRow {
+  public static final int AF_INET = 2;
+  public static final int AF_INET6 = 10;
+
+  public int family;
+  public int state;
+  public long localHi;
+  public long localLo;
+  public int localPort;
+  public long remoteHi;
+  public long remoteLo;
+  public int remotePort;
+  /** Receive queue; for a LISTEN socket, the accept-queue length. */
+  public long rxQueue;
+  /** Send queue; for a LISTEN socket from netlink, the accept-queue limit (backlog). */
+  public long txQueue;
+  /** Timer expiry in ms (TIME_WAIT: time left), 0 when no timer runs. */
+  public long expiresMs;
+  public long inode;
+  public int uid;
+  /** Socket cookie (netlink), or 0 when the source has none (procfs). */
+  public long cookie;
+
+  /** Clears every field; sources call it before filling a row. */
+  public void clear() {
+    family = state = localPort = remotePort = uid = 0;
+    localHi = localLo = remoteHi = remoteLo = 0;
+    rxQueue = txQueue = expiresMs = inode = cookie = 0;
+  }
+
+  /** The state as an enum, or {@code null} for a code this agent does not know. */
+  public TcpState tcpState() {
+    return TcpState.ofCode(state);
+  }
+
+  /**
+   * A 64-bit identity for this connection across dumps: the cookie when the source has one (the
+   * kernel copies it into the TIME_WAIT socket), else a hash of the 4-tuple.
+   */
+  public long identity() {
+    if (cookie != 0) {
+      return cookie;
+    }
+    long h = 0x9E3779B97F4A7C15L;
+    h = mix(h ^ localHi);
+    h = mix(h ^ localLo);
+    h = mix(h ^ remoteHi);
+    h = mix(h ^ remoteLo);
+    h = mix(h ^ ((long) localPort << 16 | remotePort) ^ (long) family << 40);
+    return h == 0 ? 1 : h;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** True when the remote address is the unspecified address (LISTEN sockets, unconnected). */
+  public boolean remoteUnspecified() {
+    return remoteHi == 0 && remoteLo == 0;
+  }
+}
