@@ -40,16 +40,28 @@ public final class TlsProber implements AutoCloseable {
   /** Grace for a server that rejects a missing client certificate after our Finished (TLS 1.3). */
   private static final Duration CLIENT_AUTH_GRACE = Duration.ofMillis(200);
 
+  /** Name resolution; the system resolver in production. */
+  @FunctionalInterface
+  public interface Resolver {
+    InetAddress resolve(String host) throws UnknownHostException;
+  }
+
   private final TrustAnchors anchors;
   private final Clock clock;
+  private final Resolver resolver;
   private final Map<List<Path>, TrustAnchors> perTarget = new ConcurrentHashMap<>();
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("tls-deadline").unstarted(r));
 
   public TlsProber(TrustAnchors anchors, Clock clock) {
+    this(anchors, clock, InetAddress::getByName);
+  }
+
+  public TlsProber(TrustAnchors anchors, Clock clock, Resolver resolver) {
     this.anchors = anchors;
     this.clock = clock;
+    this.resolver = resolver;
   }
 
   /** Probes {@code target} within {@code timeout}; never throws. */
@@ -118,7 +130,7 @@ public final class TlsProber implements AutoCloseable {
     CompletableFuture<InetAddress> lookup = new CompletableFuture<>();
     Thread.ofVirtual().name("tls-resolve").start(() -> {
       try {
-        lookup.complete(InetAddress.getByName(host));
+        lookup.complete(resolver.resolve(host));
       } catch (UnknownHostException | RuntimeException e) {
         lookup.completeExceptionally(e);
       }
