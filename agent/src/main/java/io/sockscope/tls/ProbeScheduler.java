@@ -134,7 +134,7 @@ public final class ProbeScheduler implements AutoCloseable {
     }
     String id = r.target().id();
     states.compute(id, (k, old) ->
-        (old == null ? new TargetState(r.target(), r, null, List.of()) : old).next(r));
+        old == null ? TargetState.of(r) : old.next(r));
     if (w.stopped) {
       states.remove(id); // lost a race with setTargets: drop what was just stored
       return;

@@ -29,7 +29,7 @@ public record TargetSummary(
 
   static TargetSummary of(TargetState s, Instant now) {
     ProbeResult r = s.last();
-    Double days = r.leaf()
+    Double days = (s.lastPresented() == null ? r : s.lastPresented()).leaf()
         .map(l -> Duration.between(now, l.notAfter()).toSeconds() / 86400.0)
         .orElse(null);
     return new TargetSummary(
