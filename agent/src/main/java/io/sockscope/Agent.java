@@ -1,9 +1,26 @@
 package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
+import io.sockscope.config.HostPort;
+import io.sockscope.config.TlsConfig;
+import io.sockscope.config.TlsTargetConfig;
 import io.sockscope.http.HttpServer;
 import io.sockscope.metrics.BuildInfo;
 import io.sockscope.metrics.MetricsRegistry;
+import io.sockscope.metrics.ProbeEndpoint;
+import io.sockscope.metrics.TlsMetrics;
+import io.sockscope.tls.AdhocProbe;
+import io.sockscope.tls.AllowList;
+import io.sockscope.tls.ProbeScheduler;
+import io.sockscope.tls.ProbeTarget;
+import io.sockscope.tls.TlsProber;
+import io.sockscope.tls.TrustAnchors;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.util.List;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -25,6 +42,8 @@ public final class Agent implements AutoCloseable {
   private final Map<String, Supplier<Object>> snapshot = new LinkedHashMap<>();
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private HttpServer http;
+  private ProbeScheduler tls;
+  private ProbeEndpoint probeEndpoint;
 
   private Agent(AgentConfig config) {
     this.config = config;
@@ -41,7 +60,8 @@ public final class Agent implements AutoCloseable {
           HttpServer.start(
               "0.0.0.0",
               config.port(),
-              new HttpServer.Services(agent.metrics, agent.readiness, agent.snapshot, () -> "<!doctype html><title>sockscope</title>"));
+              new HttpServer.Services(agent.metrics, agent.readiness, agent.snapshot, () -> "<!doctype html><title>sockscope</title>",
+                  agent.probeEndpoint));
       agent.closeables.push(agent.http);
     } catch (RuntimeException e) {
       agent.close();
@@ -58,6 +78,41 @@ public final class Agent implements AutoCloseable {
 
   private void startComponents(boolean demo) {
     // sockets, tls, kubernetes and the injector are wired here, each in its own method
+    startTls();
+  }
+
+  /**
+   * TLS probes: static targets from the configuration and flags; other sources (peer, service,
+   * ingress) call {@code tlsScheduler().setTargets(source, ...)}. Probes never affect readiness.
+   */
+  private void startTls() {
+    TlsConfig c = config.tls();
+    TrustAnchors anchors;
+    try {
+      anchors = TrustAnchors.load(c.caFiles().stream().map(Path::of).toList(), TrustAnchors.SERVICE_ACCOUNT_CA);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new StartupException("tls.caFiles: cannot load trust anchors: " + e.getMessage(), e);
+    }
+    TlsProber prober = new TlsProber(anchors, Clock.systemUTC());
+    closeables.push(prober);
+    tls = new ProbeScheduler(prober::probe, c.interval(), c.timeout(), c.concurrency(), Clock.systemUTC());
+    closeables.push(tls);
+    TlsMetrics.bind(tls, metrics);
+    List<ProbeTarget> targets = c.targets().stream().map(Agent::probeTarget).toList();
+    tls.setTargets("static", targets);
+    snapshot.put("tls", tls::summaries);
+    probeEndpoint = new ProbeEndpoint(new AdhocProbe(c.probeEndpoint().enabled(), prober, targets,
+        AllowList.parse(c.probeEndpoint().allow()), c.timeout(), InetAddress::getByName));
+    logger.log(Level.INFO, "TLS probes: " + targets.size() + " static target(s), " + anchors.size() + " trust anchors");
+  }
+
+  private static ProbeTarget probeTarget(TlsTargetConfig t) {
+    HostPort hp = HostPort.parse("tls.targets", t.address());
+    return new ProbeTarget(hp.host(), hp.port(), t.serverName(),
+        t.caFile() == null ? List.of() : List.of(Path.of(t.caFile())),
+        t.clientCert() == null ? null : Path.of(t.clientCert()),
+        t.clientKey() == null ? null : Path.of(t.clientKey()),
+        t.interval(), "static");
   }
 
   private static String describe(RuntimeException e) {
@@ -81,6 +136,14 @@ public final class Agent implements AutoCloseable {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /**
+   * The TLS scheduler: {@code setTargets("peer" | "service" | "ingress", targets)} feeds it,
+   * {@code summaries()} gives the status page's rows, {@code addListener} the served certificates.
+   */
+  public ProbeScheduler tlsScheduler() {
+    return tls;
   }
 
   @Override

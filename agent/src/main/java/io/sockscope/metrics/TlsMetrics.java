@@ -34,6 +34,7 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
   private final Supplier<Map<String, Integer>> targetCounts;
   private final Map<String, PerTarget> perTarget = new ConcurrentHashMap<>();
 
+  /** {@code targetCounts} null: no {@code sockscope_discovery_targets} (the one-off /probe). */
   public TlsMetrics(Supplier<Map<String, TargetState>> states, Supplier<Map<String, Integer>> targetCounts) {
     this.states = states;
     this.targetCounts = targetCounts;
@@ -62,7 +63,9 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
     Map<String, TargetState> now = states.get();
     perTarget.keySet().retainAll(now.keySet());
     List<MetricSnapshot> out = new ArrayList<>(TlsGauges.collect(now));
-    out.add(discoveryTargets());
+    if (targetCounts != null) {
+      out.add(discoveryTargets());
+    }
     out.add(failures());
     out.add(histogram("sockscope_tls_connect_duration_seconds", "TCP connect time of TLS probes.", true));
     out.add(histogram("sockscope_tls_handshake_duration_seconds",
