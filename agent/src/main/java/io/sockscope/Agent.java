@@ -1,6 +1,14 @@
 package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
+import io.sockscope.config.Durations;
+import io.sockscope.config.Role;
+import io.sockscope.metrics.SocketMetrics;
+import io.sockscope.sockets.KernelCounters;
+import io.sockscope.sockets.ProcfsSource;
+import io.sockscope.sockets.SocketSampler;
+import io.sockscope.sockets.SocketSource;
+import java.nio.file.Path;
 import io.sockscope.http.HttpServer;
 import io.sockscope.metrics.BuildInfo;
 import io.sockscope.metrics.MetricsRegistry;
@@ -25,6 +33,7 @@ public final class Agent implements AutoCloseable {
   private final Map<String, Supplier<Object>> snapshot = new LinkedHashMap<>();
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private HttpServer http;
+  private SocketSampler sampler;
 
   private Agent(AgentConfig config) {
     this.config = config;
@@ -57,7 +66,38 @@ public final class Agent implements AutoCloseable {
   }
 
   private void startComponents(boolean demo) {
-    // sockets, tls, kubernetes and the injector are wired here, each in its own method
+    if (config.sockets().enabled() && config.role() != Role.INJECTOR) {
+      startSockets();
+    }
+  }
+
+  private void startSockets() {
+    Path procRoot = Path.of(config.procRoot());
+    SocketSource source = openSource(procRoot);
+    SocketMetrics socketMetrics = new SocketMetrics(() -> sampler.snapshot(), metrics.meters(), source.name());
+    var s = config.sockets();
+    sampler = new SocketSampler(source,
+        new SocketSampler.Settings(procRoot, s.counterInterval(), s.dumpInterval(), s.topPeers(), s.earlyDumpJump()),
+        socketMetrics);
+    socketMetrics.bindCounters(sampler);
+    metrics.register(socketMetrics);
+    closeables.push(sampler);
+    readiness.require("first socket dump", sampler::ready);
+    snapshot.put("sockets", () -> sampler.snapshot());
+    sampler.start();
+    logger.log(Level.INFO, "sampling TCP sockets with " + source.name() + " every "
+        + Durations.format(s.dumpInterval()) + " (counters every " + Durations.format(s.counterInterval()) + ")");
+  }
+
+  /** The configured socket source; {@code auto} prefers netlink and falls back to procfs. */
+  private SocketSource openSource(Path procRoot) {
+    try {
+      KernelCounters.read(procRoot);
+      new ProcfsSource(procRoot).dump(0, row -> {});
+    } catch (java.io.IOException e) {
+      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
+    }
+    return new ProcfsSource(procRoot);
   }
 
   private static String describe(RuntimeException e) {
