@@ -70,7 +70,9 @@ public final class SocketAggregator implements SocketSink {
     if (tcpState == null) {
       return;
     }
-    int family = row.family == SocketRow.AF_INET6 ? 1 : 0;
+    // The family label follows the address, not the socket: an IPv4 connection on a dual-stack
+    // (AF_INET6) socket has IPv4-mapped addresses and counts as ipv4, which is what an SRE means.
+    int family = row.family == SocketRow.AF_INET6 && !ipv4Mapped(row) ? 1 : 0;
     if (tcpState == TcpState.LISTEN) {
       listening.set(row.localPort);
       counts[SocketSnapshot.index(family, state, SocketRole.SERVER.ordinal())]++;
@@ -99,6 +101,10 @@ public final class SocketAggregator implements SocketSink {
     if (tcpState == TcpState.CLOSE_WAIT && firstSeen < closeWaitFirstSeen[role.ordinal()]) {
       closeWaitFirstSeen[role.ordinal()] = firstSeen;
     }
+  }
+
+  private static boolean ipv4Mapped(SocketRow row) {
+    return row.localHi == 0 && (row.localLo >>> 32) == 0xFFFFL;
   }
 
   SocketRole roleOf(int localPort) {
