@@ -83,6 +83,9 @@ public final class SocketAggregator implements SocketSink {
     }
     SocketRole role = roleOf(row.localPort);
     counts[SocketSnapshot.index(family, state, role.ordinal())]++;
+    if (row.remoteUnspecified()) {
+      return; // bound but never connected (CLOSE): no peer, no port held toward anyone
+    }
     // For a server socket the remote port is the client's ephemeral port: meaningless and
     // unbounded. The service port is the local one.
     int port = role == SocketRole.SERVER ? row.localPort : row.remotePort;
