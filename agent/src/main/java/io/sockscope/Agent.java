@@ -10,6 +10,10 @@ import io.sockscope.sockets.SocketSampler;
 import io.sockscope.sockets.SocketSource;
 import java.nio.file.Path;
 import io.sockscope.http.HttpServer;
+import io.sockscope.http.StatusPage;
+import io.sockscope.metrics.SocketStatus;
+import java.util.ArrayList;
+import java.util.List;
 import io.sockscope.metrics.BuildInfo;
 import io.sockscope.metrics.MetricsRegistry;
 import java.lang.System.Logger;
@@ -50,7 +54,8 @@ public final class Agent implements AutoCloseable {
           HttpServer.start(
               "0.0.0.0",
               config.port(),
-              new HttpServer.Services(agent.metrics, agent.readiness, agent.snapshot, () -> "<!doctype html><title>sockscope</title>"));
+              new HttpServer.Services(agent.metrics, agent.readiness, agent.snapshot,
+                  new StatusPage(BuildInfo.load().version(), agent::statusSections)));
       agent.closeables.push(agent.http);
     } catch (RuntimeException e) {
       agent.close();
@@ -83,7 +88,7 @@ public final class Agent implements AutoCloseable {
     metrics.register(socketMetrics);
     closeables.push(sampler);
     readiness.require("first socket dump", sampler::ready);
-    snapshot.put("sockets", () -> sampler.snapshot());
+    snapshot.put("sockets", () -> SocketStatus.json(sampler.snapshot()));
     sampler.start();
     logger.log(Level.INFO, "sampling TCP sockets with " + source.name() + " every "
         + Durations.format(s.dumpInterval()) + " (counters every " + Durations.format(s.counterInterval()) + ")");
@@ -98,6 +103,15 @@ public final class Agent implements AutoCloseable {
       throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
     }
     return new ProcfsSource(procRoot);
+  }
+
+  /** The status page's sections; each component adds its own. */
+  private List<StatusPage.Section> statusSections() {
+    List<StatusPage.Section> out = new ArrayList<>();
+    if (sampler != null) {
+      out.add(StatusSections.sockets(sampler));
+    }
+    return out;
   }
 
   private static String describe(RuntimeException e) {
