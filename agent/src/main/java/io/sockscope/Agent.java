@@ -3,6 +3,8 @@ package io.sockscope;
 import io.sockscope.config.AgentConfig;
 import io.sockscope.config.Durations;
 import io.sockscope.config.Role;
+import io.sockscope.config.TlsTargetConfig;
+import io.sockscope.demo.DemoWorkload;
 import io.sockscope.metrics.SocketMetrics;
 import io.sockscope.sockets.KernelCounters;
 import io.sockscope.sockets.ProcfsSource;
@@ -47,7 +49,17 @@ public final class Agent implements AutoCloseable {
 
   /** Starts every component of {@code config.role()} and the HTTP server. */
   public static Agent start(AgentConfig config, boolean demo) {
+    DemoWorkload workload = null;
+    if (demo) {
+      workload = startDemo();
+      config = config.withTls(workload.endpoints().stream()
+          .map(e -> new TlsTargetConfig(e.address(), e.serverName(), null, null, null, null)).toList(),
+          List.of(workload.caFile().toString())).validate();
+    }
     Agent agent = new Agent(config);
+    if (workload != null) {
+      agent.closeables.push(workload);
+    }
     try {
       agent.startComponents(demo);
       agent.http =
@@ -103,6 +115,18 @@ public final class Agent implements AutoCloseable {
       throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
     }
     return new ProcfsSource(procRoot);
+  }
+
+  private static DemoWorkload startDemo() {
+    try {
+      Path dir = java.nio.file.Files.createTempDirectory("sockscope-demo");
+      DemoWorkload w = DemoWorkload.start(dir);
+      logger.log(Level.INFO, "demo workload running: TIME_WAIT, peer closes and a CLOSE_WAIT leak on 127.0.0.1; "
+          + "TLS endpoints " + w.endpoints());
+      return w;
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new StartupException("cannot start the demo workload: " + e.getMessage(), e);
+    }
   }
 
   /** The status page's sections; each component adds its own. */

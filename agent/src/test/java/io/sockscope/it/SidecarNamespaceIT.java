@@ -93,7 +93,7 @@ class SidecarNamespaceIT {
     PromText m = agent.scrape();
     int fromSs = ssCount("TIME-WAIT");
     int clientTw = Workload.TW_7001 + Workload.TW_7002;
-    assertThat(m.sum("sockscope_tcp_sockets", "state", "time_wait", "role", "client")).as(agent.log()).isEqualTo(clientTw);
+    assertThat(m.sum("sockscope_tcp_sockets", "state", "time_wait", "role", "client")).as(() -> describe(m)).isEqualTo(clientTw);
     assertThat(m.sum("sockscope_tcp_sockets", "state", "time_wait")).isEqualTo(fromSs).isEqualTo(clientTw + Workload.SERVER_TW);
   }
 
@@ -135,6 +135,9 @@ class SidecarNamespaceIT {
     // Peer closes: at least 95% of the truth, never more.
     double peerClosed = m.sum("sockscope_tcp_closes_total", "initiator", "peer", "role", "client");
     assertThat(peerClosed).isLessThanOrEqualTo(Workload.PEER_CLOSED).isGreaterThanOrEqualTo(0.95 * Workload.PEER_CLOSED);
+    // Closes no dump could see are reconciled from the MIB deltas as unknown, not guessed as peer.
+    assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "unknown", "role", "client"))
+        .isEqualTo(Workload.UNSEEN);
   }
 
   @Test
@@ -144,7 +147,19 @@ class SidecarNamespaceIT {
     assertThat(m.sum("sockscope_sampler_duration_seconds_count", "tier", "dump")).isGreaterThanOrEqualTo(3);
     assertThat(m.sum("sockscope_sampler_errors_total")).isZero();
     assertThat(m.sum("sockscope_tcp_kernel_events_total", "event", "active_opens"))
-        .isGreaterThanOrEqualTo(Workload.TW_7001 + Workload.TW_7002 + Workload.PEER_CLOSED);
+        .isGreaterThanOrEqualTo(Workload.TW_7001 + Workload.TW_7002 + Workload.PEER_CLOSED + Workload.UNSEEN);
+  }
+
+  /** The series worth reading when an assertion fails, and what ss saw. */
+  private static String describe(PromText m) {
+    StringBuilder b = new StringBuilder(agent.log()).append('\n');
+    m.samples().stream().filter(x -> x.value() != 0 && x.name().startsWith("sockscope_tcp")).forEach(x -> b.append(x).append('\n'));
+    try {
+      b.append(NetworkNamespaces.run(NetworkNamespaces.in(ns.pod, "ss", "-Htan")).output());
+    } catch (Exception e) {
+      b.append(e);
+    }
+    return b.toString();
   }
 
   private static int ssCount(String state) throws Exception {
