@@ -4,7 +4,20 @@ import io.sockscope.config.AgentConfig;
 import io.sockscope.config.HostPort;
 import io.sockscope.config.TlsConfig;
 import io.sockscope.config.TlsTargetConfig;
+import io.sockscope.config.Durations;
+import io.sockscope.config.Role;
+import io.sockscope.demo.DemoWorkload;
+import io.sockscope.metrics.SocketMetrics;
+import io.sockscope.sockets.KernelCounters;
+import io.sockscope.sockets.ProcfsSource;
+import io.sockscope.sockets.SocketSampler;
+import io.sockscope.sockets.SocketSource;
+import java.nio.file.Path;
 import io.sockscope.http.HttpServer;
+import io.sockscope.http.StatusPage;
+import io.sockscope.metrics.SocketStatus;
+import java.util.ArrayList;
+import java.util.List;
 import io.sockscope.metrics.BuildInfo;
 import io.sockscope.metrics.MetricsRegistry;
 import io.sockscope.metrics.ProbeEndpoint;
@@ -17,10 +30,8 @@ import io.sockscope.tls.TlsProber;
 import io.sockscope.tls.TrustAnchors;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
-import java.util.List;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -44,6 +55,7 @@ public final class Agent implements AutoCloseable {
   private HttpServer http;
   private ProbeScheduler tls;
   private ProbeEndpoint probeEndpoint;
+  private SocketSampler sampler;
 
   private Agent(AgentConfig config) {
     this.config = config;
@@ -53,14 +65,25 @@ public final class Agent implements AutoCloseable {
 
   /** Starts every component of {@code config.role()} and the HTTP server. */
   public static Agent start(AgentConfig config, boolean demo) {
+    DemoWorkload workload = null;
+    if (demo) {
+      workload = startDemo();
+      config = config.withTls(workload.endpoints().stream()
+          .map(e -> new TlsTargetConfig(e.address(), e.serverName(), null, null, null, null)).toList(),
+          List.of(workload.caFile().toString())).validate();
+    }
     Agent agent = new Agent(config);
+    if (workload != null) {
+      agent.closeables.push(workload);
+    }
     try {
       agent.startComponents(demo);
       agent.http =
           HttpServer.start(
               "0.0.0.0",
               config.port(),
-              new HttpServer.Services(agent.metrics, agent.readiness, agent.snapshot, () -> "<!doctype html><title>sockscope</title>",
+              new HttpServer.Services(agent.metrics, agent.readiness, agent.snapshot,
+                  new StatusPage(BuildInfo.load().version(), agent::statusSections),
                   agent.probeEndpoint));
       agent.closeables.push(agent.http);
     } catch (RuntimeException e) {
@@ -77,7 +100,9 @@ public final class Agent implements AutoCloseable {
   }
 
   private void startComponents(boolean demo) {
-    // sockets, tls, kubernetes and the injector are wired here, each in its own method
+    if (config.sockets().enabled() && config.role() != Role.INJECTOR) {
+      startSockets();
+    }
     startTls();
   }
 
@@ -106,13 +131,69 @@ public final class Agent implements AutoCloseable {
     logger.log(Level.INFO, "TLS probes: " + targets.size() + " static target(s), " + anchors.size() + " trust anchors");
   }
 
+  /** Files are checked here, at start-up (a one-line error), not at the first probe. */
   private static ProbeTarget probeTarget(TlsTargetConfig t) {
     HostPort hp = HostPort.parse("tls.targets", t.address());
+    for (String f : java.util.Arrays.asList(t.caFile(), t.clientCert(), t.clientKey())) {
+      if (f != null && !java.nio.file.Files.isReadable(Path.of(f))) {
+        throw new StartupException("tls.targets (" + t.address() + "): cannot read '" + f + "'");
+      }
+    }
     return new ProbeTarget(hp.host(), hp.port(), t.serverName(),
         t.caFile() == null ? List.of() : List.of(Path.of(t.caFile())),
         t.clientCert() == null ? null : Path.of(t.clientCert()),
         t.clientKey() == null ? null : Path.of(t.clientKey()),
         t.interval(), "static");
+  }
+
+  private void startSockets() {
+    Path procRoot = Path.of(config.procRoot());
+    SocketSource source = openSource(procRoot);
+    SocketMetrics socketMetrics = new SocketMetrics(() -> sampler.snapshot(), metrics.meters(), source.name());
+    var s = config.sockets();
+    sampler = new SocketSampler(source,
+        new SocketSampler.Settings(procRoot, s.counterInterval(), s.dumpInterval(), s.topPeers(), s.earlyDumpJump()),
+        socketMetrics);
+    socketMetrics.bindCounters(sampler);
+    metrics.register(socketMetrics);
+    closeables.push(sampler);
+    readiness.require("first socket dump", sampler::ready);
+    snapshot.put("sockets", () -> SocketStatus.json(sampler.snapshot()));
+    sampler.start();
+    logger.log(Level.INFO, "sampling TCP sockets with " + source.name() + " every "
+        + Durations.format(s.dumpInterval()) + " (counters every " + Durations.format(s.counterInterval()) + ")");
+  }
+
+  /** The configured socket source; {@code auto} prefers netlink and falls back to procfs. */
+  private SocketSource openSource(Path procRoot) {
+    try {
+      KernelCounters.read(procRoot);
+      new ProcfsSource(procRoot).dump(0, row -> {});
+    } catch (java.io.IOException e) {
+      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
+    }
+    return new ProcfsSource(procRoot);
+  }
+
+  private static DemoWorkload startDemo() {
+    try {
+      Path dir = java.nio.file.Files.createTempDirectory("sockscope-demo");
+      DemoWorkload w = DemoWorkload.start(dir);
+      logger.log(Level.INFO, "demo workload running: TIME_WAIT, peer closes and a CLOSE_WAIT leak on 127.0.0.1; "
+          + "TLS endpoints " + w.endpoints());
+      return w;
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new StartupException("cannot start the demo workload: " + e.getMessage(), e);
+    }
+  }
+
+  /** The status page's sections; each component adds its own. */
+  private List<StatusPage.Section> statusSections() {
+    List<StatusPage.Section> out = new ArrayList<>();
+    if (sampler != null) {
+      out.add(StatusSections.sockets(sampler));
+    }
+    return out;
   }
 
   private static String describe(RuntimeException e) {

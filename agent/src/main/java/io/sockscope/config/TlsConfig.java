@@ -56,9 +56,6 @@ public record TlsConfig(
     for (int i = 0; i < targets.size(); i++) {
       targets.get(i).validate("tls.targets[" + i + "]");
     }
-    for (int i = 0; i < caFiles.size(); i++) {
-      Validation.readable("tls.caFiles[" + i + "]", caFiles.get(i));
-    }
     for (int i = 0; i < probeEndpoint.allow().size(); i++) {
       Validation.allowEntry("tls.probeEndpoint.allow[" + i + "]", probeEndpoint.allow().get(i));
     }

@@ -26,13 +26,6 @@ public record TlsTargetConfig(
     if ((clientCert == null) != (clientKey == null)) {
       throw new ConfigException(key + ": clientCert and clientKey go together");
     }
-    if (caFile != null) {
-      Validation.readable(key + ".caFile", caFile);
-    }
-    if (clientCert != null) {
-      Validation.readable(key + ".clientCert", clientCert);
-      Validation.readable(key + ".clientKey", clientKey);
-    }
     if (serverName != null && !serverName.matches("[A-Za-z0-9._-]{1,253}")) {
       throw new ConfigException(key + ".serverName: not a DNS name: '" + serverName + "'");
     }

@@ -19,16 +19,6 @@ final class Validation {
     }
   }
 
-  /** A file the agent must read at start-up: checked here so that --check-config catches it. */
-  static void readable(String key, String file) {
-    if (file == null || file.isBlank()) {
-      throw new ConfigException(key + ": must not be empty");
-    }
-    if (!java.nio.file.Files.isReadable(java.nio.file.Path.of(file))) {
-      throw new ConfigException(key + ": cannot read '" + file + "'");
-    }
-  }
-
   private static final String LABEL = "[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?";
   private static final java.util.regex.Pattern HOST_PATTERN =
       java.util.regex.Pattern.compile("(\\*\\.)?" + LABEL + "(\\." + LABEL + ")*");
