@@ -98,6 +98,14 @@ public final class TlsProber implements AutoCloseable {
       return;
     }
     Socket raw = new Socket();
+    try {
+      // The handshake is several small writes in a row (TLS 1.2: ClientKeyExchange,
+      // ChangeCipherSpec, Finished): with Nagle, one can wait ~40 ms for a delayed ACK and the
+      // handshake time would measure the kernel's ACK timer, not the server.
+      raw.setTcpNoDelay(true);
+    } catch (java.net.SocketException e) {
+      // not fatal: the probe still works, only its timing may include Nagle's delay
+    }
     ScheduledFuture<?> guard = watchdog.schedule(() -> closeQuietly(raw), a.remainingNanos(), TimeUnit.NANOSECONDS);
     try {
       if (connect(a, raw, address) && handshake(a, raw, recorder)) {

@@ -114,6 +114,7 @@ final class TestTlsServer implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket s = server.accept();
+        s.setTcpNoDelay(true); // as nginx, Go and Envoy do: no Nagle stall inside the handshake flight
         open.add(s);
         if (tls) {
           Thread.ofVirtual().start(() -> serve((SSLSocket) s, delay));
