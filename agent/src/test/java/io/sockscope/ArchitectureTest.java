@@ -19,23 +19,30 @@ class ArchitectureTest {
 
   @BeforeAll
   static void load() {
-    main = new ClassFileImporter()
-        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-        .importPackages("io.sockscope");
+    main =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("io.sockscope");
   }
 
   @Test
   void tlsUsesOnlyTheJdk() {
-    classes().that().resideInAPackage("io.sockscope.tls..")
-        .should().onlyDependOnClassesThat()
+    classes()
+        .that()
+        .resideInAPackage("io.sockscope.tls..")
+        .should()
+        .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "javax..", "io.sockscope.tls..", "io.sockscope.util..")
         .check(main);
   }
 
   @Test
   void socketsUseOnlyTheJdk() {
-    classes().that().resideInAPackage("io.sockscope.sockets..")
-        .should().onlyDependOnClassesThat()
+    classes()
+        .that()
+        .resideInAPackage("io.sockscope.sockets..")
+        .should()
+        .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "javax..", "io.sockscope.sockets..", "io.sockscope.util..")
         .allowEmptyShould(true)
         .check(main);
@@ -43,15 +50,23 @@ class ArchitectureTest {
 
   @Test
   void utilUsesOnlyTheJdk() {
-    classes().that().resideInAPackage("io.sockscope.util..")
-        .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "io.sockscope.util..")
+    classes()
+        .that()
+        .resideInAPackage("io.sockscope.util..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "io.sockscope.util..")
         .check(main);
   }
 
   @Test
   void onlyTheWiringImportsHttp() {
-    noClasses().that().resideOutsideOfPackages("io.sockscope.http..", "io.sockscope")
-        .should().dependOnClassesThat().resideInAPackage("io.sockscope.http..")
+    noClasses()
+        .that()
+        .resideOutsideOfPackages("io.sockscope.http..", "io.sockscope")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("io.sockscope.http..")
         .check(main);
   }
 }

@@ -23,8 +23,16 @@ class ProbeEndpointTest {
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   static AgentConfig config(boolean enabled, List<String> allow) {
-    var tls = new TlsConfig(null, null, null, null, null, null, null,
-        new TlsConfig.ProbeEndpointConfig(enabled, allow));
+    var tls =
+        new TlsConfig(
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            new TlsConfig.ProbeEndpointConfig(enabled, allow));
     return new AgentConfig(Role.LOCAL, 0, null, null, tls, null);
   }
 
@@ -55,9 +63,15 @@ class ProbeEndpointTest {
       // trust anchor (incomplete_chain), and every certificate fact is still there
       assertThat(ok.body())
           .contains("sockscope_tls_probe_success{source=\"adhoc\",target=\"" + t + "\"} 0.0")
-          .contains("sockscope_tls_verify_error_info{reason=\"incomplete_chain\",target=\"" + t + "\"} 1.0")
-          .contains("sockscope_tls_cert_not_after_timestamp_seconds{target=\"" + t + "\"} "
-              + (double) until.getEpochSecond())
+          .contains(
+              "sockscope_tls_verify_error_info{reason=\"incomplete_chain\",target=\""
+                  + t
+                  + "\"} 1.0")
+          .contains(
+              "sockscope_tls_cert_not_after_timestamp_seconds{target=\""
+                  + t
+                  + "\"} "
+                  + (double) until.getEpochSecond())
           .contains("sockscope_tls_handshake_duration_seconds_count{target=\"" + t + "\"} 1")
           .doesNotContain("jvm_")
           .doesNotContain("sockscope_discovery_targets");
@@ -68,7 +82,8 @@ class ProbeEndpointTest {
       assertThat(get(a, "target=169.254.169.254:80", null).statusCode()).isEqualTo(403);
       assertThat(get(a, "target=no-port", null).statusCode()).isEqualTo(400);
       assertThat(get(a, "target=127.0.0.1:99999", null).statusCode()).isEqualTo(400);
-      assertThat(get(a, "target=127.0.0.1:443&server_name=bad%20name", null).statusCode()).isEqualTo(400);
+      assertThat(get(a, "target=127.0.0.1:443&server_name=bad%20name", null).statusCode())
+          .isEqualTo(400);
     }
   }
 }

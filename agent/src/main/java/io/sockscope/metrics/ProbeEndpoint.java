@@ -12,7 +12,8 @@ import java.util.Map;
 
 /**
  * {@code /probe}: one probe, its series in a fresh registry (nothing of it outlives the request,
- * nothing of the agent's own state leaks into it), in the same TLS metric names as {@code /metrics}.
+ * nothing of the agent's own state leaks into it), in the same TLS metric names as {@code
+ * /metrics}.
  */
 public final class ProbeEndpoint {
   private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -29,7 +30,9 @@ public final class ProbeEndpoint {
   public Response handle(String target, String serverName, String scrapeTimeoutHeader) {
     AdhocProbe.Outcome o = probe.probe(target, serverName, scrapeTimeoutHeader);
     if (o.status() != 200) {
-      return new Response(o.status(), "text/plain; charset=utf-8",
+      return new Response(
+          o.status(),
+          "text/plain; charset=utf-8",
           (o.message() + "\n").getBytes(StandardCharsets.UTF_8));
     }
     TargetState state = TargetState.of(o.result());

@@ -27,7 +27,10 @@ import java.util.function.Supplier;
  */
 public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener {
   /** Loopback handshakes take ~1 ms, remote ones tens to hundreds; 5 s is the default timeout. */
-  static final double[] BUCKETS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  static final double[] BUCKETS = {
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
+  };
+
   static final List<String> SOURCES = List.of("static", "peer", "service", "ingress");
 
   private final Supplier<Map<String, TargetState>> states;
@@ -35,7 +38,8 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
   private final Map<String, PerTarget> perTarget = new ConcurrentHashMap<>();
 
   /** {@code targetCounts} null: no {@code sockscope_discovery_targets} (the one-off /probe). */
-  public TlsMetrics(Supplier<Map<String, TargetState>> states, Supplier<Map<String, Integer>> targetCounts) {
+  public TlsMetrics(
+      Supplier<Map<String, TargetState>> states, Supplier<Map<String, Integer>> targetCounts) {
     this.states = states;
     this.targetCounts = targetCounts;
   }
@@ -67,51 +71,70 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
       out.add(discoveryTargets());
     }
     out.add(failures());
-    out.add(histogram("sockscope_tls_connect_duration_seconds", "TCP connect time of TLS probes.", true));
-    out.add(histogram("sockscope_tls_handshake_duration_seconds",
-        "TLS handshake time of TLS probes (ClientHello to Finished).", false));
+    out.add(
+        histogram(
+            "sockscope_tls_connect_duration_seconds", "TCP connect time of TLS probes.", true));
+    out.add(
+        histogram(
+            "sockscope_tls_handshake_duration_seconds",
+            "TLS handshake time of TLS probes (ClientHello to Finished).",
+            false));
     return new MetricSnapshots(out);
   }
 
   private MetricSnapshot discoveryTargets() {
-    var b = io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder()
-        .name("sockscope_discovery_targets")
-        .help("TLS targets listed by each source.");
+    var b =
+        io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder()
+            .name("sockscope_discovery_targets")
+            .help("TLS targets listed by each source.");
     Map<String, Integer> counts = new java.util.LinkedHashMap<>();
     SOURCES.forEach(s -> counts.put(s, 0));
     counts.putAll(targetCounts.get());
-    counts.forEach((s, n) -> b.dataPoint(
-        io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot.builder()
-            .labels(Labels.of("source", s)).value(n).build()));
+    counts.forEach(
+        (s, n) ->
+            b.dataPoint(
+                io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                    .labels(Labels.of("source", s))
+                    .value(n)
+                    .build()));
     return b.build();
   }
 
   private MetricSnapshot failures() {
-    var b = CounterSnapshot.builder()
-        .name("sockscope_tls_probe_failures")
-        .help("Failed TLS probes by the stage that failed and why.");
-    perTarget.forEach((target, p) -> p.failures().forEach((key, n) -> {
-      String[] sr = key.split("/", 2);
-      b.dataPoint(CounterDataPointSnapshot.builder()
-          .labels(Labels.of("target", target, "stage", sr[0], "reason", sr[1]))
-          .value(n)
-          .build());
-    }));
+    var b =
+        CounterSnapshot.builder()
+            .name("sockscope_tls_probe_failures")
+            .help("Failed TLS probes by the stage that failed and why.");
+    perTarget.forEach(
+        (target, p) ->
+            p.failures()
+                .forEach(
+                    (key, n) -> {
+                      String[] sr = key.split("/", 2);
+                      b.dataPoint(
+                          CounterDataPointSnapshot.builder()
+                              .labels(Labels.of("target", target, "stage", sr[0], "reason", sr[1]))
+                              .value(n)
+                              .build());
+                    }));
     return b.build();
   }
 
   private MetricSnapshot histogram(String name, String help, boolean connect) {
     var b = HistogramSnapshot.builder().name(name).help(help);
-    perTarget.forEach((target, p) -> {
-      Histo h = connect ? p.connect : p.handshake;
-      synchronized (h) {
-        b.dataPoint(HistogramDataPointSnapshot.builder()
-            .classicHistogramBuckets(ClassicHistogramBuckets.of(h.bounds(), h.counts.clone()))
-            .sum(h.sum)
-            .labels(Labels.of("target", target))
-            .build());
-      }
-    });
+    perTarget.forEach(
+        (target, p) -> {
+          Histo h = connect ? p.connect : p.handshake;
+          synchronized (h) {
+            b.dataPoint(
+                HistogramDataPointSnapshot.builder()
+                    .classicHistogramBuckets(
+                        ClassicHistogramBuckets.of(h.bounds(), h.counts.clone()))
+                    .sum(h.sum)
+                    .labels(Labels.of("target", target))
+                    .build());
+          }
+        });
     return b.build();
   }
 

@@ -15,8 +15,11 @@ import java.util.stream.Collectors;
  * probe connects to that checked address (no second lookup to rebind).
  */
 public final class AdhocProbe {
-  /** Prometheus sends its scrape timeout; leave this much for the exposition (blackbox's default). */
+  /**
+   * Prometheus sends its scrape timeout; leave this much for the exposition (blackbox's default).
+   */
   static final Duration OFFSET = Duration.ofMillis(500);
+
   static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
 
   /** HTTP status (200, 400, 403, 404), a message for errors, and the result on 200. */
@@ -29,12 +32,22 @@ public final class AdhocProbe {
   private final Duration defaultTimeout;
   private final TlsProber.Resolver resolver;
 
-  public AdhocProbe(boolean enabled, TlsProber prober, List<ProbeTarget> configured, AllowList allow,
-      Duration defaultTimeout, TlsProber.Resolver resolver) {
+  public AdhocProbe(
+      boolean enabled,
+      TlsProber prober,
+      List<ProbeTarget> configured,
+      AllowList allow,
+      Duration defaultTimeout,
+      TlsProber.Resolver resolver) {
     this.enabled = enabled;
     this.prober = prober;
-    this.configured = configured.stream().collect(Collectors.toMap(
-        t -> ProbeTarget.of(t.host(), t.port(), null, null).id(), Function.identity(), (a, b) -> a));
+    this.configured =
+        configured.stream()
+            .collect(
+                Collectors.toMap(
+                    t -> ProbeTarget.of(t.host(), t.port(), null, null).id(),
+                    Function.identity(),
+                    (a, b) -> a));
     this.allow = allow;
     this.defaultTimeout = defaultTimeout;
     this.resolver = resolver;
@@ -46,19 +59,23 @@ public final class AdhocProbe {
     }
     ProbeTarget t = parse(target, serverName);
     if (t == null) {
-      return new Outcome(400, "target must be HOST:PORT (IPv6 as [ADDR]:PORT), server_name a DNS name", null);
+      return new Outcome(
+          400, "target must be HOST:PORT (IPv6 as [ADDR]:PORT), server_name a DNS name", null);
     }
     Duration timeout = timeout(scrapeTimeoutHeader);
     ProbeTarget known = configured.get(ProbeTarget.of(t.host(), t.port(), null, null).id());
     if (known != null) {
-      return ok(prober.probe(t.serverName() == null ? known : withServerName(known, t.serverName()), timeout));
+      return ok(
+          prober.probe(
+              t.serverName() == null ? known : withServerName(known, t.serverName()), timeout));
     }
     if (allow.allowsHost(t.host())) {
       return ok(prober.probe(t, timeout));
     }
     InetAddress address = checkedAddress(t.host());
     if (address == null) {
-      return new Outcome(403, "target not allowed: not configured, not in tls.probeEndpoint.allow", null);
+      return new Outcome(
+          403, "target not allowed: not configured, not in tls.probeEndpoint.allow", null);
     }
     return ok(prober.probe(t, timeout, address));
   }
@@ -68,7 +85,8 @@ public final class AdhocProbe {
       return null;
     }
     try {
-      InetAddress a = HostnameMatcher.isIpLiteral(host) ? InetAddress.ofLiteral(host) : resolver.resolve(host);
+      InetAddress a =
+          HostnameMatcher.isIpLiteral(host) ? InetAddress.ofLiteral(host) : resolver.resolve(host);
       return allow.allowsAddress(a) ? a : null;
     } catch (UnknownHostException | IllegalArgumentException e) {
       return null;
@@ -105,8 +123,10 @@ public final class AdhocProbe {
     } else if (host.contains(":")) {
       return null;
     }
-    if (!host.matches("[A-Za-z0-9._:-]+") || (serverName != null && !serverName.isEmpty()
-        && !serverName.matches("[A-Za-z0-9._-]{1,253}"))) {
+    if (!host.matches("[A-Za-z0-9._:-]+")
+        || (serverName != null
+            && !serverName.isEmpty()
+            && !serverName.matches("[A-Za-z0-9._-]{1,253}"))) {
       return null;
     }
     try {
@@ -124,7 +144,8 @@ public final class AdhocProbe {
   }
 
   private static ProbeTarget withServerName(ProbeTarget t, String sni) {
-    return new ProbeTarget(t.host(), t.port(), sni, t.caFiles(), t.clientCert(), t.clientKey(), t.interval(), "adhoc");
+    return new ProbeTarget(
+        t.host(), t.port(), sni, t.caFiles(), t.clientCert(), t.clientKey(), t.interval(), "adhoc");
   }
 
   private static Outcome ok(ProbeResult r) {

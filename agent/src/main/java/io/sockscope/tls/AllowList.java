@@ -47,7 +47,8 @@ public final class AllowList {
         byte[] net = literal(ip, e).getAddress();
         int bits = slash < 0 ? net.length * 8 : bits(s.substring(slash + 1), net.length * 8, e);
         cidrs.add(new Cidr(net, bits));
-      } else if (s.matches("(\\*\\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")) {
+      } else if (s.matches(
+          "(\\*\\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")) {
         hosts.add(s);
       } else {
         throw new IllegalArgumentException("not a CIDR, IP or host pattern: '" + e + "'");
@@ -58,7 +59,12 @@ public final class AllowList {
 
   public boolean allowsHost(String host) {
     String h = host.toLowerCase(Locale.ROOT);
-    return hosts.stream().anyMatch(p -> p.startsWith("*.") ? h.endsWith(p.substring(1)) && h.length() > p.length() - 1 : h.equals(p));
+    return hosts.stream()
+        .anyMatch(
+            p ->
+                p.startsWith("*.")
+                    ? h.endsWith(p.substring(1)) && h.length() > p.length() - 1
+                    : h.equals(p));
   }
 
   public boolean allowsAddress(InetAddress a) {

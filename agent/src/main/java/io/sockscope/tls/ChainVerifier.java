@@ -39,7 +39,8 @@ final class ChainVerifier {
       }
     }
     X509Certificate leaf = chain.getFirst();
-    if (!HostnameMatcher.matches(name, CertificateFacts.of(leaf), leaf.getSubjectX500Principal().getName())) {
+    if (!HostnameMatcher.matches(
+        name, CertificateFacts.of(leaf), leaf.getSubjectX500Principal().getName())) {
       reasons.add(VerifyReason.HOSTNAME_MISMATCH);
     }
     trust(chain, anchors, reasons);
@@ -47,7 +48,8 @@ final class ChainVerifier {
     return reasons;
   }
 
-  private static void trust(List<X509Certificate> chain, TrustAnchors anchors, Set<VerifyReason> out) {
+  private static void trust(
+      List<X509Certificate> chain, TrustAnchors anchors, Set<VerifyReason> out) {
     List<X509Certificate> path = new ArrayList<>();
     X509Certificate current = chain.getFirst();
     for (int depth = 0; depth < 10; depth++) {
@@ -56,7 +58,8 @@ final class ChainVerifier {
         return;
       }
       path.add(current);
-      X509Certificate anchor = issuerAmong(current, anchors.withSubject(current.getIssuerX500Principal()));
+      X509Certificate anchor =
+          issuerAmong(current, anchors.withSubject(current.getIssuerX500Principal()));
       if (anchor != null) {
         validate(path, anchor, out);
         return;
@@ -75,8 +78,11 @@ final class ChainVerifier {
     out.add(VerifyReason.UNTRUSTED); // a loop or an absurdly long chain
   }
 
-  /** PKIX checks on the built path, at an instant valid for all of it (dates are reported apart). */
-  private static void validate(List<X509Certificate> path, X509Certificate anchor, Set<VerifyReason> out) {
+  /**
+   * PKIX checks on the built path, at an instant valid for all of it (dates are reported apart).
+   */
+  private static void validate(
+      List<X509Certificate> path, X509Certificate anchor, Set<VerifyReason> out) {
     if (path.isEmpty()) {
       return; // the leaf itself is an anchor
     }
@@ -92,8 +98,10 @@ final class ChainVerifier {
   }
 
   private static Instant commonInstant(List<X509Certificate> path) {
-    Instant latestStart = path.stream().map(c -> c.getNotBefore().toInstant()).max(Instant::compareTo).orElseThrow();
-    Instant earliestEnd = path.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
+    Instant latestStart =
+        path.stream().map(c -> c.getNotBefore().toInstant()).max(Instant::compareTo).orElseThrow();
+    Instant earliestEnd =
+        path.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
     Instant now = Instant.now();
     if (!now.isBefore(latestStart) && !now.isAfter(earliestEnd)) {
       return now;
@@ -124,15 +132,17 @@ final class ChainVerifier {
   }
 
   /** Weak keys anywhere served; weak signatures except on self-signed (anchor) certificates. */
-  private static void strength(List<X509Certificate> chain, TrustAnchors anchors, Set<VerifyReason> out) {
+  private static void strength(
+      List<X509Certificate> chain, TrustAnchors anchors, Set<VerifyReason> out) {
     for (X509Certificate c : chain) {
       String alg = c.getPublicKey().getAlgorithm();
       int bits = CertificateFacts.keyBits(c.getPublicKey());
-      boolean weak = switch (alg) {
-        case "RSA", "DSA", "RSASSA-PSS" -> bits > 0 && bits < 2048;
-        case "EC" -> bits > 0 && bits < 224;
-        default -> false;
-      };
+      boolean weak =
+          switch (alg) {
+            case "RSA", "DSA", "RSASSA-PSS" -> bits > 0 && bits < 2048;
+            case "EC" -> bits > 0 && bits < 224;
+            default -> false;
+          };
       if (weak && !anchors.contains(c)) {
         out.add(VerifyReason.WEAK_KEY);
       }

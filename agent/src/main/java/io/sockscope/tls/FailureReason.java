@@ -3,8 +3,8 @@ package io.sockscope.tls;
 import java.util.Locale;
 
 /**
- * The {@code reason} label of a failed probe: network and handshake causes, plus the
- * verification reasons (the first one, by {@link VerifyReason} order, when several hold).
+ * The {@code reason} label of a failed probe: network and handshake causes, plus the verification
+ * reasons (the first one, by {@link VerifyReason} order, when several hold).
  */
 public enum FailureReason {
   /** The one probe deadline passed (resolve, connect or handshake). */

@@ -9,8 +9,8 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * RFC 6125 host name check, done by hand because the handshake runs without endpoint
- * identification (so that a mismatch is a reason, not an aborted handshake).
+ * RFC 6125 host name check, done by hand because the handshake runs without endpoint identification
+ * (so that a mismatch is a reason, not an aborted handshake).
  */
 final class HostnameMatcher {
   private HostnameMatcher() {}
@@ -72,11 +72,12 @@ final class HostnameMatcher {
 
   private static List<String> commonNames(String dn) {
     try {
-      return new LdapName(dn).getRdns().stream()
-          .filter(r -> r.getType().equalsIgnoreCase("CN"))
-          .map(Rdn::getValue)
-          .map(Object::toString)
-          .toList();
+      return new LdapName(dn)
+          .getRdns().stream()
+              .filter(r -> r.getType().equalsIgnoreCase("CN"))
+              .map(Rdn::getValue)
+              .map(Object::toString)
+              .toList();
     } catch (InvalidNameException e) {
       return List.of();
     }

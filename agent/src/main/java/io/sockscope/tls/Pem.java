@@ -21,7 +21,8 @@ final class Pem {
 
   private Pem() {}
 
-  static List<X509Certificate> certificates(Path file) throws IOException, GeneralSecurityException {
+  static List<X509Certificate> certificates(Path file)
+      throws IOException, GeneralSecurityException {
     try (InputStream in = Files.newInputStream(file)) {
       return CertificateFactory.getInstance("X.509").generateCertificates(in).stream()
           .map(X509Certificate.class::cast)

@@ -1,5 +1,6 @@
 package io.sockscope.tls;
 
+import io.sockscope.util.RateLimitedLog;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -14,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
-import io.sockscope.util.RateLimitedLog;
 
 /**
  * Runs every target on its own virtual thread: first probe within {@link #FIRST_PROBE_WITHIN} (and
@@ -24,8 +24,8 @@ import io.sockscope.util.RateLimitedLog;
  *
  * <p>Targets come from several sources ({@code static} from the configuration, {@code peer} from
  * the socket sampler, {@code service}/{@code ingress} from Kubernetes discovery); each source
- * replaces its own set with {@link #setTargets(String, Collection)}. A target listed by two
- * sources is probed once, labelled with the source that listed it first.
+ * replaces its own set with {@link #setTargets(String, Collection)}. A target listed by two sources
+ * is probed once, labelled with the source that listed it first.
  */
 public final class ProbeScheduler implements AutoCloseable {
   public static final Duration FIRST_PROBE_WITHIN = Duration.ofSeconds(5);
@@ -56,7 +56,8 @@ public final class ProbeScheduler implements AutoCloseable {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  public ProbeScheduler(Probe probe, Duration defaultInterval, Duration timeout, int concurrency, Clock clock) {
+  public ProbeScheduler(
+      Probe probe, Duration defaultInterval, Duration timeout, int concurrency, Clock clock) {
     this.probe = probe;
     this.defaultInterval = defaultInterval;
     this.timeout = timeout;
@@ -69,9 +70,9 @@ public final class ProbeScheduler implements AutoCloseable {
   }
 
   /**
-   * Replaces the targets of {@code source} (static, peer, service, ingress). New targets are
-   * probed within 5 s; targets no source lists any more stop, lose their state, and listeners hear
-   * {@link Listener#onRemoved}. Safe to call from any thread, at any time.
+   * Replaces the targets of {@code source} (static, peer, service, ingress). New targets are probed
+   * within 5 s; targets no source lists any more stop, lose their state, and listeners hear {@link
+   * Listener#onRemoved}. Safe to call from any thread, at any time.
    */
   public synchronized void setTargets(String source, Collection<ProbeTarget> targets) {
     if (closed) {
@@ -116,8 +117,10 @@ public final class ProbeScheduler implements AutoCloseable {
     var now = clock.instant();
     List<TargetSummary> rows = new ArrayList<>();
     states.values().forEach(s -> rows.add(TargetSummary.of(s, now)));
-    rows.sort(Comparator.comparing((TargetSummary r) -> r.daysLeft() == null ? Double.MAX_VALUE : r.daysLeft())
-        .thenComparing(TargetSummary::target));
+    rows.sort(
+        Comparator.comparing(
+                (TargetSummary r) -> r.daysLeft() == null ? Double.MAX_VALUE : r.daysLeft())
+            .thenComparing(TargetSummary::target));
     return rows;
   }
 
@@ -133,8 +136,7 @@ public final class ProbeScheduler implements AutoCloseable {
       return; // removed while probing: its series must not come back
     }
     String id = r.target().id();
-    states.compute(id, (k, old) ->
-        old == null ? TargetState.of(r) : old.next(r));
+    states.compute(id, (k, old) -> old == null ? TargetState.of(r) : old.next(r));
     if (w.stopped) {
       states.remove(id); // lost a race with setTargets: drop what was just stored
       return;
@@ -178,7 +180,8 @@ public final class ProbeScheduler implements AutoCloseable {
             permits.release();
           }
           long jitter = interval.toMillis() / 10;
-          Thread.sleep(interval.toMillis() + ThreadLocalRandom.current().nextLong(-jitter, jitter + 1));
+          Thread.sleep(
+              interval.toMillis() + ThreadLocalRandom.current().nextLong(-jitter, jitter + 1));
         }
       } catch (InterruptedException e) {
         // removed or shutting down

@@ -29,9 +29,11 @@ public record TargetSummary(
 
   static TargetSummary of(TargetState s, Instant now) {
     ProbeResult r = s.last();
-    Double days = (s.lastPresented() == null ? r : s.lastPresented()).leaf()
-        .map(l -> Duration.between(now, l.notAfter()).toSeconds() / 86400.0)
-        .orElse(null);
+    Double days =
+        (s.lastPresented() == null ? r : s.lastPresented())
+            .leaf()
+            .map(l -> Duration.between(now, l.notAfter()).toSeconds() / 86400.0)
+            .orElse(null);
     return new TargetSummary(
         s.target().id(),
         s.target().source(),

@@ -13,7 +13,6 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +32,8 @@ import javax.net.ssl.TrustManager;
 
 /**
  * One TLS probe: resolve, timed TCP connect, timed handshake (ClientHello to Finished), then
- * verification of the recorded chain. One deadline covers every phase: a watchdog closes the
- * socket when it passes, so a server that trickles bytes cannot stretch a probe.
+ * verification of the recorded chain. One deadline covers every phase: a watchdog closes the socket
+ * when it passes, so a server that trickles bytes cannot stretch a probe.
  */
 public final class TlsProber implements AutoCloseable {
   /** Grace for a server that rejects a missing client certificate after our Finished (TLS 1.3). */
@@ -74,7 +73,8 @@ public final class TlsProber implements AutoCloseable {
    * (the {@code /probe} endpoint resolves once, checks the addresses, then pins them).
    */
   public ProbeResult probe(ProbeTarget target, Duration timeout, InetAddress pinned) {
-    Attempt a = new Attempt(target, clock.instant(), System.nanoTime() + timeout.toNanos());
+    ProbeAttempt a =
+        new ProbeAttempt(target, clock.instant(), System.nanoTime() + timeout.toNanos());
     try {
       run(a, pinned);
     } catch (InterruptedException e) {
@@ -84,7 +84,7 @@ public final class TlsProber implements AutoCloseable {
     return a.result(clock.instant());
   }
 
-  private void run(Attempt a, InetAddress pinned) throws InterruptedException {
+  private void run(ProbeAttempt a, InetAddress pinned) throws InterruptedException {
     ProbeTarget t = a.target;
     HandshakeRecorder recorder;
     try {
@@ -106,7 +106,8 @@ public final class TlsProber implements AutoCloseable {
     } catch (java.net.SocketException e) {
       // not fatal: the probe still works, only its timing may include Nagle's delay
     }
-    ScheduledFuture<?> guard = watchdog.schedule(() -> closeQuietly(raw), a.remainingNanos(), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> guard =
+        watchdog.schedule(() -> closeQuietly(raw), a.remainingNanos(), TimeUnit.NANOSECONDS);
     try {
       if (connect(a, raw, address) && handshake(a, raw, recorder)) {
         verify(a, recorder.chain());
@@ -117,7 +118,8 @@ public final class TlsProber implements AutoCloseable {
     }
   }
 
-  private HandshakeRecorder recorder(ProbeTarget t, Attempt a) throws IOException, GeneralSecurityException {
+  private HandshakeRecorder recorder(ProbeTarget t, ProbeAttempt a)
+      throws IOException, GeneralSecurityException {
     if (t.clientCert() == null) {
       return new HandshakeRecorder(null, null);
     }
@@ -129,20 +131,23 @@ public final class TlsProber implements AutoCloseable {
     return new HandshakeRecorder(key, chain);
   }
 
-  private InetAddress resolve(Attempt a) throws InterruptedException {
+  private InetAddress resolve(ProbeAttempt a) throws InterruptedException {
     String host = a.target.host();
     if (HostnameMatcher.isIpLiteral(host)) {
       return InetAddress.ofLiteral(host);
     }
     // The system resolver cannot be interrupted: run it aside and stop waiting at the deadline.
     CompletableFuture<InetAddress> lookup = new CompletableFuture<>();
-    Thread.ofVirtual().name("tls-resolve").start(() -> {
-      try {
-        lookup.complete(resolver.resolve(host));
-      } catch (UnknownHostException | RuntimeException e) {
-        lookup.completeExceptionally(e);
-      }
-    });
+    Thread.ofVirtual()
+        .name("tls-resolve")
+        .start(
+            () -> {
+              try {
+                lookup.complete(resolver.resolve(host));
+              } catch (UnknownHostException | RuntimeException e) {
+                lookup.completeExceptionally(e);
+              }
+            });
     try {
       return lookup.get(a.remainingNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -153,7 +158,7 @@ public final class TlsProber implements AutoCloseable {
     return null;
   }
 
-  private boolean connect(Attempt a, Socket raw, InetAddress address) {
+  private boolean connect(ProbeAttempt a, Socket raw, InetAddress address) {
     long start = System.nanoTime();
     try {
       int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(a.remainingNanos()));
@@ -161,22 +166,25 @@ public final class TlsProber implements AutoCloseable {
       a.connect = Duration.ofNanos(System.nanoTime() - start);
       return true;
     } catch (IOException e) {
-      FailureReason r = a.expired() || e instanceof SocketTimeoutException
-          ? FailureReason.TIMEOUT
-          : e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")
-              ? FailureReason.REFUSED
-              : FailureReason.UNREACHABLE;
+      FailureReason r =
+          a.expired() || e instanceof SocketTimeoutException
+              ? FailureReason.TIMEOUT
+              : e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")
+                  ? FailureReason.REFUSED
+                  : FailureReason.UNREACHABLE;
       a.fail(FailureStage.CONNECT, r, e.toString());
       return false;
     }
   }
 
-  private boolean handshake(Attempt a, Socket raw, HandshakeRecorder recorder) {
+  private boolean handshake(ProbeAttempt a, Socket raw, HandshakeRecorder recorder) {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(new KeyManager[] {recorder.keyManager}, new TrustManager[] {recorder.trustManager}, null);
+      ctx.init(
+          new KeyManager[] {recorder.keyManager}, new TrustManager[] {recorder.trustManager}, null);
       String sni = a.target.serverName() != null ? a.target.serverName() : a.target.host();
-      SSLSocket ssl = (SSLSocket) ctx.getSocketFactory().createSocket(raw, sni, a.target.port(), true);
+      SSLSocket ssl =
+          (SSLSocket) ctx.getSocketFactory().createSocket(raw, sni, a.target.port(), true);
       var params = ssl.getSSLParameters();
       params.setServerNames(sniFor(a.target));
       ssl.setSSLParameters(params);
@@ -187,8 +195,13 @@ public final class TlsProber implements AutoCloseable {
       a.chain = recorder.chain();
       a.version = ssl.getSession().getProtocol();
       a.cipher = ssl.getSession().getCipherSuite();
-      if (recorder.clientCertRequested() && !recorder.hasClientCert() && rejectedAfterFinished(ssl, a)) {
-        a.fail(FailureStage.HANDSHAKE, FailureReason.CLIENT_CERT_REQUIRED, "server requires a client certificate");
+      if (recorder.clientCertRequested()
+          && !recorder.hasClientCert()
+          && rejectedAfterFinished(ssl, a)) {
+        a.fail(
+            FailureStage.HANDSHAKE,
+            FailureReason.CLIENT_CERT_REQUIRED,
+            "server requires a client certificate");
         return false;
       }
       return true;
@@ -200,12 +213,13 @@ public final class TlsProber implements AutoCloseable {
   }
 
   /**
-   * In TLS 1.3 the client's handshake ends before the server has seen its (empty) Certificate, so
-   * a server that requires one rejects it with an alert on the first read: wait briefly for it.
+   * In TLS 1.3 the client's handshake ends before the server has seen its (empty) Certificate, so a
+   * server that requires one rejects it with an alert on the first read: wait briefly for it.
    */
-  private static boolean rejectedAfterFinished(SSLSocket ssl, Attempt a) {
+  private static boolean rejectedAfterFinished(SSLSocket ssl, ProbeAttempt a) {
     try {
-      long millis = Math.min(CLIENT_AUTH_GRACE.toMillis(), TimeUnit.NANOSECONDS.toMillis(a.remainingNanos()));
+      long millis =
+          Math.min(CLIENT_AUTH_GRACE.toMillis(), TimeUnit.NANOSECONDS.toMillis(a.remainingNanos()));
       ssl.setSoTimeout((int) Math.max(1, millis));
       return ssl.getInputStream().read() < 0;
     } catch (SocketTimeoutException e) {
@@ -215,7 +229,7 @@ public final class TlsProber implements AutoCloseable {
     }
   }
 
-  private static FailureReason handshakeReason(Attempt a, HandshakeRecorder r, Exception e) {
+  private static FailureReason handshakeReason(ProbeAttempt a, HandshakeRecorder r, Exception e) {
     String msg = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
     if (a.expired() || e instanceof SocketTimeoutException) {
       return FailureReason.TIMEOUT;
@@ -242,18 +256,21 @@ public final class TlsProber implements AutoCloseable {
     }
   }
 
-  private void verify(Attempt a, List<X509Certificate> chain) {
+  private void verify(ProbeAttempt a, List<X509Certificate> chain) {
     TrustAnchors effective;
     try {
-      effective = a.target.caFiles().isEmpty()
-          ? anchors
-          : perTarget.computeIfAbsent(a.target.caFiles(), files -> {
-              try {
-                return anchors.plus(files);
-              } catch (IOException | GeneralSecurityException e) {
-                throw new IllegalStateException(e.getMessage(), e);
-              }
-            });
+      effective =
+          a.target.caFiles().isEmpty()
+              ? anchors
+              : perTarget.computeIfAbsent(
+                  a.target.caFiles(),
+                  files -> {
+                    try {
+                      return anchors.plus(files);
+                    } catch (IOException | GeneralSecurityException e) {
+                      throw new IllegalStateException(e.getMessage(), e);
+                    }
+                  });
     } catch (IllegalStateException e) {
       effective = anchors;
     }
@@ -275,47 +292,5 @@ public final class TlsProber implements AutoCloseable {
   @Override
   public void close() {
     watchdog.shutdownNow();
-  }
-
-  /** The mutable state of one probe, turned into an immutable {@link ProbeResult} at the end. */
-  private static final class Attempt {
-    final ProbeTarget target;
-    final Instant started;
-    final long deadline;
-    FailureStage stage;
-    FailureReason reason;
-    String detail;
-    Duration connect;
-    Duration handshake;
-    List<X509Certificate> chain = List.of();
-    java.util.Set<VerifyReason> reasons = java.util.Set.of();
-    String version;
-    String cipher;
-    Instant clientCertNotAfter;
-
-    Attempt(ProbeTarget target, Instant started, long deadline) {
-      this.target = target;
-      this.started = started;
-      this.deadline = deadline;
-    }
-
-    long remainingNanos() {
-      return Math.max(1, deadline - System.nanoTime());
-    }
-
-    boolean expired() {
-      return System.nanoTime() - deadline >= 0;
-    }
-
-    void fail(FailureStage s, FailureReason r, String d) {
-      stage = s;
-      reason = r;
-      detail = d;
-    }
-
-    ProbeResult result(Instant finished) {
-      return new ProbeResult(target, started, finished, stage, reason, detail, connect, handshake,
-          chain.stream().map(CertificateFacts::of).toList(), reasons, version, cipher, clientCertNotAfter);
-    }
   }
 }

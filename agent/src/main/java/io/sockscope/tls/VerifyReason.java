@@ -3,8 +3,8 @@ package io.sockscope.tls;
 import java.util.Locale;
 
 /**
- * Why a completed handshake did not verify. A closed set so that {@code reason} labels stay
- * bounded (the objection that kept blackbox_exporter from exporting reasons at all).
+ * Why a completed handshake did not verify. A closed set so that {@code reason} labels stay bounded
+ * (the objection that kept blackbox_exporter from exporting reasons at all).
  */
 public enum VerifyReason {
   /** Some chain element's notAfter is in the past. */

@@ -8,14 +8,24 @@ import org.junit.jupiter.api.Test;
 
 class TlsConfigTest {
   static TlsConfig withAllow(String... allow) {
-    return new TlsConfig(null, null, null, null, null, null, null,
+    return new TlsConfig(
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
         new TlsConfig.ProbeEndpointConfig(true, List.of(allow)));
   }
 
   @Test
   void allowEntriesAreCidrsIpsOrHostPatterns() {
-    assertThatCode(() -> withAllow("10.0.0.0/8", "fd00::/8", "192.168.1.7", "*.svc", "db.example.org")
-        .validate()).doesNotThrowAnyException();
+    assertThatCode(
+            () ->
+                withAllow("10.0.0.0/8", "fd00::/8", "192.168.1.7", "*.svc", "db.example.org")
+                    .validate())
+        .doesNotThrowAnyException();
     assertThatThrownBy(() -> withAllow("10.0.0.0/33").validate())
         .hasMessage("tls.probeEndpoint.allow[0]: not a valid CIDR or IP: '10.0.0.0/33'");
     assertThatThrownBy(() -> withAllow("*.svc", "exa mple").validate())
@@ -28,6 +38,7 @@ class TlsConfigTest {
   void serverNameMustBeADnsName() {
     var t = new TlsTargetConfig("a.test:443", "bad name", null, null, null, null);
     var c = new TlsConfig(null, null, null, List.of(t), null, null, null, null);
-    assertThatThrownBy(c::validate).hasMessage("tls.targets[0].serverName: not a DNS name: 'bad name'");
+    assertThatThrownBy(c::validate)
+        .hasMessage("tls.targets[0].serverName: not a DNS name: 'bad name'");
   }
 }

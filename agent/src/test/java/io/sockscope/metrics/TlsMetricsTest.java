@@ -22,49 +22,76 @@ class TlsMetricsTest {
   static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
   @Test
-  void exportsFactsAlsoOnVerificationFailureAndDropsRemovedTargets(@TempDir Path dir) throws Exception {
+  void exportsFactsAlsoOnVerificationFailureAndDropsRemovedTargets(@TempDir Path dir)
+      throws Exception {
     Instant expiredAt = NOW.minusSeconds(7200);
     Instant validUntil = NOW.plus(Duration.ofDays(30));
     try (var fx = TlsFixtures.start(dir, expiredAt, validUntil);
         var registry = new MetricsRegistry(BuildInfo.load());
         var prober = new TlsProber(fx.anchors(), Clock.systemUTC());
-        var sched = new ProbeScheduler(prober::probe, Duration.ofMillis(300), Duration.ofSeconds(2), 4,
-            Clock.systemUTC())) {
+        var sched =
+            new ProbeScheduler(
+                prober::probe,
+                Duration.ofMillis(300),
+                Duration.ofSeconds(2),
+                4,
+                Clock.systemUTC())) {
       TlsMetrics.bind(sched, registry);
       String expired = "127.0.0.1:" + fx.expiredPort() + ",app.test";
       String valid = "127.0.0.1:" + fx.validPort() + ",app.test";
-      sched.setTargets("static", List.of(
-          ProbeTarget.of("127.0.0.1", fx.expiredPort(), "app.test", "static"),
-          ProbeTarget.of("127.0.0.1", fx.validPort(), "app.test", "static")));
+      sched.setTargets(
+          "static",
+          List.of(
+              ProbeTarget.of("127.0.0.1", fx.expiredPort(), "app.test", "static"),
+              ProbeTarget.of("127.0.0.1", fx.validPort(), "app.test", "static")));
       await().atMost(Duration.ofSeconds(3)).until(() -> sched.states().size() == 2);
 
       String text = scrape(registry);
       assertThat(text)
           .contains("sockscope_tls_probe_success{source=\"static\",target=\"" + expired + "\"} 0.0")
           .contains("sockscope_tls_probe_success{source=\"static\",target=\"" + valid + "\"} 1.0")
-          .contains("sockscope_tls_cert_not_after_timestamp_seconds{target=\"" + expired + "\"} "
-              + seconds(expiredAt))
-          .contains("sockscope_tls_cert_not_after_timestamp_seconds{target=\"" + valid + "\"} "
-              + seconds(validUntil))
-          .contains("sockscope_tls_verify_error_info{reason=\"expired\",target=\"" + expired + "\"} 1.0")
-          .contains("sockscope_tls_probe_failures_total{reason=\"expired\",stage=\"verify\",target=\""
-              + expired + "\"}")
+          .contains(
+              "sockscope_tls_cert_not_after_timestamp_seconds{target=\""
+                  + expired
+                  + "\"} "
+                  + seconds(expiredAt))
+          .contains(
+              "sockscope_tls_cert_not_after_timestamp_seconds{target=\""
+                  + valid
+                  + "\"} "
+                  + seconds(validUntil))
+          .contains(
+              "sockscope_tls_verify_error_info{reason=\"expired\",target=\"" + expired + "\"} 1.0")
+          .contains(
+              "sockscope_tls_probe_failures_total{reason=\"expired\",stage=\"verify\",target=\""
+                  + expired
+                  + "\"}")
           .contains("sockscope_tls_session_info{cipher=\"TLS_")
-          .contains("sockscope_tls_chain_not_after_timestamp_seconds{target=\"" + valid + "\"} "
-              + seconds(validUntil))
-          .contains("sockscope_tls_handshake_duration_seconds_bucket{target=\"" + valid + "\",le=\"5.0\"}")
+          .contains(
+              "sockscope_tls_chain_not_after_timestamp_seconds{target=\""
+                  + valid
+                  + "\"} "
+                  + seconds(validUntil))
+          .contains(
+              "sockscope_tls_handshake_duration_seconds_bucket{target=\""
+                  + valid
+                  + "\",le=\"5.0\"}")
           .contains("sockscope_tls_connect_duration_seconds_count{target=\"" + expired + "\"}")
           .contains("sockscope_tls_last_success_timestamp_seconds{target=\"" + valid + "\"}")
           .contains("sockscope_discovery_targets{source=\"static\"} 2.0")
           .contains("sockscope_discovery_targets{source=\"peer\"} 0.0")
           .contains("sockscope_tls_cert_info{dns_names=\"app.test\",fingerprint_sha256=\"")
-          .doesNotContain("sockscope_tls_last_success_timestamp_seconds{target=\"" + expired + "\"}")
+          .doesNotContain(
+              "sockscope_tls_last_success_timestamp_seconds{target=\"" + expired + "\"}")
           .doesNotContain("_max{");
 
-      sched.setTargets("static", List.of(ProbeTarget.of("127.0.0.1", fx.validPort(), "app.test", "static")));
+      sched.setTargets(
+          "static", List.of(ProbeTarget.of("127.0.0.1", fx.validPort(), "app.test", "static")));
       Thread.sleep(400); // a probe in flight for the removed target must not bring it back
       String after = scrape(registry);
-      assertThat(after).doesNotContain(expired).contains(valid)
+      assertThat(after)
+          .doesNotContain(expired)
+          .contains(valid)
           .contains("sockscope_discovery_targets{source=\"static\"} 1.0");
     }
   }

@@ -19,7 +19,8 @@ class HandshakeTimingTest {
   void serverDelayAppearsInHandshakeTimeOnly(@TempDir Path dir) throws Exception {
     var root = TestCa.root("Timing Root");
     var leaf = TestCa.leaf(root, days(-1), days(30), "app.test");
-    try (var prober = new TlsProber(TrustAnchors.load(List.of(root.pem(dir, "r")), null), Clock.systemUTC());
+    try (var prober =
+            new TlsProber(TrustAnchors.load(List.of(root.pem(dir, "r")), null), Clock.systemUTC());
         var fast = TestTlsServer.serving(leaf).start();
         var slow = TestTlsServer.serving(leaf).delay(DELAY).start()) {
       for (int i = 0; i < 100; i++) {
@@ -50,7 +51,8 @@ class HandshakeTimingTest {
   }
 
   private static ProbeResult probe(TlsProber p, TestTlsServer s) {
-    return p.probe(ProbeTarget.of("127.0.0.1", s.port(), "app.test", "static"), Duration.ofSeconds(2));
+    return p.probe(
+        ProbeTarget.of("127.0.0.1", s.port(), "app.test", "static"), Duration.ofSeconds(2));
   }
 
   private static Duration median(List<Duration> d) {

@@ -25,8 +25,11 @@ class ProbeSchedulerTest {
     int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
     List<AutoCloseable> servers = new ArrayList<>();
     Duration interval = Duration.ofSeconds(1);
-    try (var prober = new TlsProber(TrustAnchors.load(List.of(root.pem(dir, "r")), null), Clock.systemUTC());
-        var sched = new ProbeScheduler(prober::probe, interval, Duration.ofMillis(250), 32, Clock.systemUTC())) {
+    try (var prober =
+            new TlsProber(TrustAnchors.load(List.of(root.pem(dir, "r")), null), Clock.systemUTC());
+        var sched =
+            new ProbeScheduler(
+                prober::probe, interval, Duration.ofMillis(250), 32, Clock.systemUTC())) {
       List<ProbeTarget> tarpits = new ArrayList<>();
       List<ProbeTarget> healthy = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
@@ -51,9 +54,12 @@ class ProbeSchedulerTest {
         for (ProbeTarget h : healthy) {
           TargetState s = states.get(h.id());
           assertThat(s.lastSuccess()).as(h.id()).isNotNull();
-          assertThat(Duration.between(s.lastSuccess(), now)).as(h.id()).isLessThan(interval.multipliedBy(2));
+          assertThat(Duration.between(s.lastSuccess(), now))
+              .as(h.id())
+              .isLessThan(interval.multipliedBy(2));
         }
-        assertThat(states.get(tarpits.getFirst().id()).last().failureReason()).isEqualTo(FailureReason.TIMEOUT);
+        assertThat(states.get(tarpits.getFirst().id()).last().failureReason())
+            .isEqualTo(FailureReason.TIMEOUT);
         maxThreads = Math.max(maxThreads, ManagementFactory.getThreadMXBean().getThreadCount());
       }
       // 110 targets run on virtual threads: platform threads stay a handful (carriers + watchdog).
@@ -68,18 +74,35 @@ class ProbeSchedulerTest {
   @Test
   void targetsAddedAndRemovedAtRunTime() throws Exception {
     Set<String> removed = ConcurrentHashMap.newKeySet();
-    ProbeScheduler.Probe fake = (t, timeout) -> new ProbeResult(t, Instant.now(), Instant.now(), null, null,
-        null, Duration.ofMillis(1), Duration.ofMillis(2), List.of(), Set.of(), "TLSv1.3", "X", null);
-    try (var sched = new ProbeScheduler(fake, Duration.ofMillis(200), Duration.ofSeconds(1), 4, Clock.systemUTC())) {
-      sched.addListener(new ProbeScheduler.Listener() {
-        @Override
-        public void onResult(ProbeResult r) {}
+    ProbeScheduler.Probe fake =
+        (t, timeout) ->
+            new ProbeResult(
+                t,
+                Instant.now(),
+                Instant.now(),
+                null,
+                null,
+                null,
+                Duration.ofMillis(1),
+                Duration.ofMillis(2),
+                List.of(),
+                Set.of(),
+                "TLSv1.3",
+                "X",
+                null);
+    try (var sched =
+        new ProbeScheduler(
+            fake, Duration.ofMillis(200), Duration.ofSeconds(1), 4, Clock.systemUTC())) {
+      sched.addListener(
+          new ProbeScheduler.Listener() {
+            @Override
+            public void onResult(ProbeResult r) {}
 
-        @Override
-        public void onRemoved(ProbeTarget t) {
-          removed.add(t.id());
-        }
-      });
+            @Override
+            public void onRemoved(ProbeTarget t) {
+              removed.add(t.id());
+            }
+          });
       var a = ProbeTarget.of("a.test", 443, null, null);
       var b = ProbeTarget.of("b.test", 443, null, null);
       sched.setTargets("static", List.of(a));

@@ -63,32 +63,55 @@ final class TestCa {
 
   static Issued root(String cn) throws Exception {
     KeyPair k = ec();
-    X509Certificate c = build(cn, cn, k, k.getPrivate(), days(-365), days(3650), true, List.of(), "SHA256withECDSA");
+    X509Certificate c =
+        build(
+            cn, cn, k, k.getPrivate(), days(-365), days(3650), true, List.of(), "SHA256withECDSA");
     return new Issued(c, k, List.of(c));
   }
 
   static Issued intermediate(Issued issuer, String cn) throws Exception {
     KeyPair k = ec();
-    X509Certificate c = build(cn, subject(issuer), k, issuer.keys().getPrivate(), days(-300), days(1000),
-        true, List.of(), sigFor(issuer));
+    X509Certificate c =
+        build(
+            cn,
+            subject(issuer),
+            k,
+            issuer.keys().getPrivate(),
+            days(-300),
+            days(1000),
+            true,
+            List.of(),
+            sigFor(issuer));
     return new Issued(c, k, withChain(c, issuer));
   }
 
   /** A leaf for {@code names} (DNS names or IP literals), valid between the two instants. */
-  static Issued leaf(Issued issuer, Instant notBefore, Instant notAfter, String... names) throws Exception {
+  static Issued leaf(Issued issuer, Instant notBefore, Instant notAfter, String... names)
+      throws Exception {
     return leaf(issuer, ec(), notBefore, notAfter, sigFor(issuer), names);
   }
 
-  static Issued leaf(Issued issuer, KeyPair k, Instant nb, Instant na, String sigAlg, String... names)
+  static Issued leaf(
+      Issued issuer, KeyPair k, Instant nb, Instant na, String sigAlg, String... names)
       throws Exception {
-    X509Certificate c = build("leaf " + SERIAL.get(), subject(issuer), k, issuer.keys().getPrivate(), nb, na,
-        false, List.of(names), sigAlg);
+    X509Certificate c =
+        build(
+            "leaf " + SERIAL.get(),
+            subject(issuer),
+            k,
+            issuer.keys().getPrivate(),
+            nb,
+            na,
+            false,
+            List.of(names),
+            sigAlg);
     return new Issued(c, k, withChain(c, issuer));
   }
 
   static Issued selfSigned(Instant nb, Instant na, String... names) throws Exception {
     KeyPair k = ec();
-    X509Certificate c = build("self", "self", k, k.getPrivate(), nb, na, false, List.of(names), "SHA256withECDSA");
+    X509Certificate c =
+        build("self", "self", k, k.getPrivate(), nb, na, false, List.of(names), "SHA256withECDSA");
     return new Issued(c, k, List.of(c));
   }
 
@@ -97,10 +120,14 @@ final class TestCa {
   }
 
   private static String sigFor(Issued issuer) {
-    return issuer.keys().getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+    return issuer.keys().getPrivate().getAlgorithm().equals("RSA")
+        ? "SHA256withRSA"
+        : "SHA256withECDSA";
   }
 
-  /** The chain a server sends: this certificate and the issuer's chain minus any self-signed root. */
+  /**
+   * The chain a server sends: this certificate and the issuer's chain minus any self-signed root.
+   */
   private static List<X509Certificate> withChain(X509Certificate c, Issued issuer) {
     List<X509Certificate> chain = new ArrayList<>();
     chain.add(c);
@@ -110,21 +137,40 @@ final class TestCa {
     return List.copyOf(chain);
   }
 
-  private static X509Certificate build(String cn, String issuerCn, KeyPair k, PrivateKey signer, Instant nb,
-      Instant na, boolean ca, List<String> names, String sigAlg) throws Exception {
-    var b = new JcaX509v3CertificateBuilder(new X500Name("CN=" + issuerCn),
-        BigInteger.valueOf(SERIAL.incrementAndGet()), Date.from(nb), Date.from(na), new X500Name("CN=" + cn),
-        k.getPublic());
+  private static X509Certificate build(
+      String cn,
+      String issuerCn,
+      KeyPair k,
+      PrivateKey signer,
+      Instant nb,
+      Instant na,
+      boolean ca,
+      List<String> names,
+      String sigAlg)
+      throws Exception {
+    var b =
+        new JcaX509v3CertificateBuilder(
+            new X500Name("CN=" + issuerCn),
+            BigInteger.valueOf(SERIAL.incrementAndGet()),
+            Date.from(nb),
+            Date.from(na),
+            new X500Name("CN=" + cn),
+            k.getPublic());
     b.addExtension(Extension.basicConstraints, true, new BasicConstraints(ca));
     if (ca) {
-      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      b.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     }
     if (!names.isEmpty()) {
-      GeneralName[] gn = names.stream()
-          .map(n -> n.matches("[0-9.]+|.*:.*")
-              ? new GeneralName(GeneralName.iPAddress, InetAddress.ofLiteral(n).getHostAddress())
-              : new GeneralName(GeneralName.dNSName, n))
-          .toArray(GeneralName[]::new);
+      GeneralName[] gn =
+          names.stream()
+              .map(
+                  n ->
+                      n.matches("[0-9.]+|.*:.*")
+                          ? new GeneralName(
+                              GeneralName.iPAddress, InetAddress.ofLiteral(n).getHostAddress())
+                          : new GeneralName(GeneralName.dNSName, n))
+              .toArray(GeneralName[]::new);
       b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(gn));
     }
     var signerObj = new JcaContentSignerBuilder(sigAlg).build(signer);
@@ -142,8 +188,10 @@ final class TestCa {
   }
 
   static Path writeKey(Path file, PrivateKey key) throws Exception {
-    return Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())
-        + "\n-----END PRIVATE KEY-----\n");
+    return Files.writeString(
+        file,
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())
+            + "\n-----END PRIVATE KEY-----\n");
   }
 }

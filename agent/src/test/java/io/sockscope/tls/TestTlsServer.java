@@ -36,7 +36,8 @@ final class TestTlsServer implements AutoCloseable {
 
   /** Accepts TCP connections and never says a word (the kernel completes the connect). */
   static TestTlsServer tarpit() throws IOException {
-    return new TestTlsServer(new ServerSocket(0, 200, InetAddress.getLoopbackAddress()), Duration.ZERO, false);
+    return new TestTlsServer(
+        new ServerSocket(0, 200, InetAddress.getLoopbackAddress()), Duration.ZERO, false);
   }
 
   /** A loopback port nothing listens on. */
@@ -84,7 +85,8 @@ final class TestTlsServer implements AutoCloseable {
     TestTlsServer start() throws Exception {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
-      ks.setKeyEntry("k", leaf.keys().getPrivate(), new char[0], chain.toArray(X509Certificate[]::new));
+      ks.setKeyEntry(
+          "k", leaf.keys().getPrivate(), new char[0], chain.toArray(X509Certificate[]::new));
       KeyManagerFactory kmf = KeyManagerFactory.getInstance("PKIX");
       kmf.init(ks, new char[0]);
       TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
@@ -96,8 +98,10 @@ final class TestTlsServer implements AutoCloseable {
       tmf.init(ts);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-      SSLServerSocket s = (SSLServerSocket) ctx.getServerSocketFactory()
-          .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      SSLServerSocket s =
+          (SSLServerSocket)
+              ctx.getServerSocketFactory()
+                  .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
       if (protocols != null) {
         s.setEnabledProtocols(protocols);
       }
@@ -114,7 +118,8 @@ final class TestTlsServer implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket s = server.accept();
-        s.setTcpNoDelay(true); // as nginx, Go and Envoy do: no Nagle stall inside the handshake flight
+        s.setTcpNoDelay(
+            true); // as nginx, Go and Envoy do: no Nagle stall inside the handshake flight
         open.add(s);
         if (tls) {
           Thread.ofVirtual().start(() -> serve((SSLSocket) s, delay));
@@ -126,7 +131,8 @@ final class TestTlsServer implements AutoCloseable {
   }
 
   private void serve(SSLSocket s, Duration delay) {
-    try (s; InputStream in = s.getInputStream()) {
+    try (s;
+        InputStream in = s.getInputStream()) {
       if (!delay.isZero()) {
         Thread.sleep(delay);
       }

@@ -17,11 +17,18 @@ public final class TlsFixtures implements AutoCloseable {
     this.valid = valid;
   }
 
-  public static TlsFixtures start(Path dir, Instant expiredAt, Instant validUntil) throws Exception {
+  public static TlsFixtures start(Path dir, Instant expiredAt, Instant validUntil)
+      throws Exception {
     var root = TestCa.root("Fixture Root");
     var anchors = TrustAnchors.load(List.of(root.pem(dir, "fixture-root")), null);
-    var e = TestTlsServer.serving(TestCa.leaf(root, expiredAt.minus(Duration.ofDays(90)), expiredAt, "app.test")).start();
-    var v = TestTlsServer.serving(TestCa.leaf(root, TestCa.NOW.minus(Duration.ofDays(1)), validUntil, "app.test")).start();
+    var e =
+        TestTlsServer.serving(
+                TestCa.leaf(root, expiredAt.minus(Duration.ofDays(90)), expiredAt, "app.test"))
+            .start();
+    var v =
+        TestTlsServer.serving(
+                TestCa.leaf(root, TestCa.NOW.minus(Duration.ofDays(1)), validUntil, "app.test"))
+            .start();
     return new TlsFixtures(anchors, e, v);
   }
 

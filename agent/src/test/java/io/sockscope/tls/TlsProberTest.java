@@ -72,7 +72,8 @@ class TlsProberTest {
 
   @Test
   void expiringInThreeDaysStillSucceeds() throws Exception {
-    try (var s = TestTlsServer.serving(TestCa.leaf(intermediate, days(-87), days(3), "app.test")).start()) {
+    try (var s =
+        TestTlsServer.serving(TestCa.leaf(intermediate, days(-87), days(3), "app.test")).start()) {
       ProbeResult r = probe(s);
       assertThat(r.success()).isTrue();
       assertThat(r.leaf().orElseThrow().notAfter()).isEqualTo(days(3));
@@ -82,7 +83,8 @@ class TlsProberTest {
   @Test
   void expiredIsVerifyFailureWithFacts() throws Exception {
     Instant notAfter = NOW.minusSeconds(3600);
-    try (var s = TestTlsServer.serving(TestCa.leaf(intermediate, days(-90), notAfter, "app.test")).start()) {
+    try (var s =
+        TestTlsServer.serving(TestCa.leaf(intermediate, days(-90), notAfter, "app.test")).start()) {
       ProbeResult r = probe(s);
       assertFailed(r, FailureStage.VERIFY, FailureReason.EXPIRED);
       assertThat(r.verifyReasons()).containsExactly(VerifyReason.EXPIRED);
@@ -93,7 +95,8 @@ class TlsProberTest {
 
   @Test
   void notYetValid() throws Exception {
-    try (var s = TestTlsServer.serving(TestCa.leaf(intermediate, days(2), days(92), "app.test")).start()) {
+    try (var s =
+        TestTlsServer.serving(TestCa.leaf(intermediate, days(2), days(92), "app.test")).start()) {
       ProbeResult r = probe(s);
       assertFailed(r, FailureStage.VERIFY, FailureReason.NOT_YET_VALID);
       assertThat(r.verifyReasons()).containsExactly(VerifyReason.NOT_YET_VALID);
@@ -104,7 +107,9 @@ class TlsProberTest {
 
   @Test
   void wrongHostName() throws Exception {
-    try (var s = TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(30), "other.test")).start()) {
+    try (var s =
+        TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(30), "other.test"))
+            .start()) {
       ProbeResult r = probe(s);
       assertFailed(r, FailureStage.VERIFY, FailureReason.HOSTNAME_MISMATCH);
       assertThat(r.verifyReasons()).containsExactly(VerifyReason.HOSTNAME_MISMATCH);
@@ -114,7 +119,8 @@ class TlsProberTest {
 
   @Test
   void ipTargetMatchesIpSanAndSendsNoSni() throws Exception {
-    try (var s = TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(30), "127.0.0.1")).start()) {
+    try (var s =
+        TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(30), "127.0.0.1")).start()) {
       ProbeResult r = prober.probe(ProbeTarget.of("127.0.0.1", s.port(), null, "static"), TIMEOUT);
       assertThat(r.success()).as(String.valueOf(r)).isTrue();
       assertThat(r.leaf().orElseThrow().ipAddresses()).containsExactly("127.0.0.1");
@@ -160,8 +166,10 @@ class TlsProberTest {
 
   @Test
   void tls12Only() throws Exception {
-    try (var s = TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(20), "app.test"))
-        .protocols("TLSv1.2").start()) {
+    try (var s =
+        TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(20), "app.test"))
+            .protocols("TLSv1.2")
+            .start()) {
       ProbeResult r = probe(s);
       assertThat(r.success()).as(String.valueOf(r)).isTrue();
       assertThat(r.tlsVersion()).isEqualTo("TLSv1.2");
@@ -173,8 +181,11 @@ class TlsProberTest {
   @Test
   void clientCertificateRequiredStillRecordsChain() throws Exception {
     for (String version : List.of("TLSv1.3", "TLSv1.2")) {
-      try (var s = TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(25), "app.test"))
-          .protocols(version).needClientAuth(root.cert()).start()) {
+      try (var s =
+          TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(25), "app.test"))
+              .protocols(version)
+              .needClientAuth(root.cert())
+              .start()) {
         ProbeResult r = probe(s);
         assertFailed(r, FailureStage.HANDSHAKE, FailureReason.CLIENT_CERT_REQUIRED);
         assertThat(r.leaf().orElseThrow().notAfter()).as(version).isEqualTo(days(25));
@@ -185,10 +196,20 @@ class TlsProberTest {
   @Test
   void clientCertificateIsPresentedAndItsExpiryReported(@TempDir Path dir) throws Exception {
     var client = TestCa.leaf(root, days(-1), days(7), "client.test");
-    try (var s = TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(25), "app.test"))
-        .needClientAuth(root.cert()).start()) {
-      var t = new ProbeTarget("127.0.0.1", s.port(), "app.test", List.of(), client.pem(dir, "c"),
-          client.keyPem(dir, "c"), null, "static");
+    try (var s =
+        TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(25), "app.test"))
+            .needClientAuth(root.cert())
+            .start()) {
+      var t =
+          new ProbeTarget(
+              "127.0.0.1",
+              s.port(),
+              "app.test",
+              List.of(),
+              client.pem(dir, "c"),
+              client.keyPem(dir, "c"),
+              null,
+              "static");
       ProbeResult r = prober.probe(t, TIMEOUT);
       assertThat(r.success()).as(String.valueOf(r)).isTrue();
       assertThat(r.clientCertNotAfter()).isEqualTo(days(7));
@@ -200,7 +221,8 @@ class TlsProberTest {
     try (var s = TestTlsServer.tarpit()) {
       Duration timeout = Duration.ofMillis(500);
       long start = System.nanoTime();
-      ProbeResult r = prober.probe(ProbeTarget.of("127.0.0.1", s.port(), "app.test", "static"), timeout);
+      ProbeResult r =
+          prober.probe(ProbeTarget.of("127.0.0.1", s.port(), "app.test", "static"), timeout);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertFailed(r, FailureStage.HANDSHAKE, FailureReason.TIMEOUT);
       assertThat(r.connectDuration()).isNotNull();
@@ -211,7 +233,9 @@ class TlsProberTest {
 
   @Test
   void closedPortIsRefusedAtConnect() throws Exception {
-    ProbeResult r = prober.probe(ProbeTarget.of("127.0.0.1", TestTlsServer.closedPort(), null, "static"), TIMEOUT);
+    ProbeResult r =
+        prober.probe(
+            ProbeTarget.of("127.0.0.1", TestTlsServer.closedPort(), null, "static"), TIMEOUT);
     assertFailed(r, FailureStage.CONNECT, FailureReason.REFUSED);
     assertThat(r.connectDuration()).isNull();
     assertThat(r.leaf()).isEmpty();
@@ -219,13 +243,16 @@ class TlsProberTest {
 
   @Test
   void unresolvableNameFailsAtResolve() {
-    ProbeResult r = prober.probe(ProbeTarget.of("no-such-host.invalid", 443, null, "static"), TIMEOUT);
+    ProbeResult r =
+        prober.probe(ProbeTarget.of("no-such-host.invalid", 443, null, "static"), TIMEOUT);
     assertFailed(r, FailureStage.RESOLVE, FailureReason.UNKNOWN_HOST);
   }
 
   @Test
   void weakKeyAndWeakSignature() throws Exception {
-    var leaf = TestCa.leaf(intermediate, TestCa.rsa(1024), days(-1), days(30), "SHA1withECDSA", "app.test");
+    var leaf =
+        TestCa.leaf(
+            intermediate, TestCa.rsa(1024), days(-1), days(30), "SHA1withECDSA", "app.test");
     try (var s = TestTlsServer.serving(leaf).protocols("TLSv1.2").start()) {
       ProbeResult r = probe(s);
       assertThat(r.verifyReasons())
