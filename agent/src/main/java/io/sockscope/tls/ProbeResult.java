@@ -47,6 +47,13 @@ public record ProbeResult(
     return failureStage == null;
   }
 
+  /**
+   * The last stage the probe got to: the failing one, or {@link FailureStage#VERIFY} on success.
+   */
+  public FailureStage stageReached() {
+    return success() ? FailureStage.VERIFY : failureStage;
+  }
+
   public Optional<CertificateFacts> leaf() {
     return chain.isEmpty() ? Optional.empty() : Optional.of(chain.getFirst());
   }

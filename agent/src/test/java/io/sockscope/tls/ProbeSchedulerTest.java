@@ -72,6 +72,36 @@ class ProbeSchedulerTest {
   }
 
   @Test
+  void aNewTargetIsProbedWithinFiveSecondsWhateverItsInterval() {
+    ProbeScheduler.Probe fake =
+        (t, timeout) ->
+            new ProbeResult(
+                t,
+                Instant.now(),
+                Instant.now(),
+                null,
+                null,
+                null,
+                Duration.ofMillis(1),
+                Duration.ofMillis(2),
+                List.of(),
+                Set.of(),
+                "TLSv1.3",
+                "X",
+                null);
+    try (var sched =
+        new ProbeScheduler(
+            fake, Duration.ofHours(1), Duration.ofSeconds(1), 4, Clock.systemUTC())) {
+      long start = System.nanoTime();
+      sched.setTargets("service", List.of(ProbeTarget.of("new.test", 443, null, null)));
+      await().atMost(Duration.ofMillis(5500)).until(() -> sched.states().size() == 1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start))
+          .isLessThanOrEqualTo(ProbeScheduler.FIRST_PROBE_WITHIN.plusMillis(100));
+      assertThat(sched.states().get("new.test:443").target().source()).isEqualTo("service");
+    }
+  }
+
+  @Test
   void targetsAddedAndRemovedAtRunTime() throws Exception {
     Set<String> removed = ConcurrentHashMap.newKeySet();
     ProbeScheduler.Probe fake =

@@ -249,6 +249,27 @@ class TlsProberTest {
   }
 
   @Test
+  void aHangingResolverCountsAgainstTheOneTimeout() {
+    TlsProber.Resolver hanging =
+        host -> {
+          try {
+            Thread.sleep(10_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          throw new UnknownHostException(host);
+        };
+    try (var p = new TlsProber(TrustAnchors.of(List.of()), Clock.systemUTC(), hanging)) {
+      long start = System.nanoTime();
+      ProbeResult r =
+          p.probe(ProbeTarget.of("slow.test", 443, null, "static"), Duration.ofMillis(300));
+      assertFailed(r, FailureStage.RESOLVE, FailureReason.TIMEOUT);
+      assertThat(r.stageReached()).isEqualTo(FailureStage.RESOLVE);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
+    }
+  }
+
+  @Test
   void weakKeyAndWeakSignature() throws Exception {
     var leaf =
         TestCa.leaf(
