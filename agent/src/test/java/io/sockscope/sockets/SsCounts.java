@@ -31,7 +31,13 @@ final class SsCounts {
 
   /** Per-state counts of the sockets {@code ss -Htan} lists whose ports satisfy {@code owns}. */
   static Map<TcpState, Integer> count(BiPredicate<Integer, Integer> owns) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ss", "-Htan").redirectErrorStream(true).start();
+    return count(owns, "-a");
+  }
+
+  /** The same, with one more ss option (e.g. {@code -4} or {@code -6} to keep one family). */
+  static Map<TcpState, Integer> count(BiPredicate<Integer, Integer> owns, String option)
+      throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ss", "-Htan", option).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IOException("ss failed: " + out);

@@ -1,0 +1,216 @@
+package io.sockscope.sockets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiPredicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** NetlinkSockDiag against real loopback sockets, with {@code ss -tan} as ground truth. */
+class NetlinkSockDiagTest {
+  private NetlinkSockDiag netlink;
+
+  @BeforeEach
+  void open() throws Exception {
+    netlink = NetlinkSockDiag.open();
+  }
+
+  @AfterEach
+  void close() {
+    netlink.close();
+  }
+
+  @Test
+  void ipv4SocketsAgreeWithSsStateByState() throws Exception {
+    SsCounts.requireSs();
+    try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET)) {
+      assertAgreesWithSs(w::owns, "-4", ChannelWorkload.expected());
+      assertThat(rows(w::owns)).allSatisfy(r -> {
+        assertThat(r.family).isEqualTo(SocketRow.AF_INET);
+        assertThat(r.localHi).isZero();
+        assertThat(r.localLo).isEqualTo(0x7F000001L);
+      });
+    }
+  }
+
+  @Test
+  void ipv6SocketsAgreeWithSsStateByState() throws Exception {
+    SsCounts.requireSs();
+    try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET6)) {
+      assertAgreesWithSs(w::owns, "-6", ChannelWorkload.expected());
+      int portA = ChannelWorkload.port(w.a);
+      List<SocketRow> rows = rows(w::owns);
+      assertThat(rows).allSatisfy(r -> {
+        assertThat(r.family).isEqualTo(SocketRow.AF_INET6);
+        assertThat(r.localHi).isZero();
+        assertThat(r.localLo).as("::1").isEqualTo(1);
+      });
+      assertThat(rows).filteredOn(r -> r.state == TcpState.LISTEN.code() && r.localPort == portA)
+          .singleElement().satisfies(r -> assertThat(r.remoteUnspecified()).isTrue());
+    }
+  }
+
+  @Test
+  void javaNetSocketsAgreeWithSs() throws Exception {
+    SsCounts.requireSs();
+    try (LoopbackWorkload w = new LoopbackWorkload()) {
+      assertAgreesWithSs(w::owns, "-a", LoopbackWorkload.expected());
+    }
+  }
+
+  @Test
+  void timeWaitReportsTheTimeLeftAndListenItsQueues() throws Exception {
+    try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET)) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(SsCounts.count(netlink, w::owns)).isEqualTo(ChannelWorkload.expected()));
+      List<SocketRow> rows = rows(w::owns);
+      assertThat(rows).filteredOn(r -> r.state == TcpState.TIME_WAIT.code())
+          .hasSize(ChannelWorkload.CLIENT_TW_TO_A + ChannelWorkload.CLIENT_TW_TO_B + 1)
+          .allSatisfy(r -> {
+            assertThat(r.expiresMs).isPositive().isLessThanOrEqualTo(60_000);
+            assertThat(r.inode).as("a TIME_WAIT minisock has no inode").isZero();
+          });
+      int portB = ChannelWorkload.port(w.b);
+      assertThat(rows).filteredOn(r -> r.state == TcpState.LISTEN.code() && r.localPort == portB)
+          .singleElement().satisfies(r -> {
+            assertThat(r.rxQueue).as("accept queue").isEqualTo(1);
+            assertThat(r.txQueue).as("backlog").isEqualTo(ChannelWorkload.BACKLOG);
+            assertThat(r.inode).isPositive();
+          });
+      assertThat(rows).allSatisfy(r -> assertThat(r.cookie).isNotZero());
+    }
+  }
+
+  @Test
+  void theCookieOutlivesTheCloseIntoTimeWait() throws Exception {
+    try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.INET)) {
+      server.bind(new InetSocketAddress("127.0.0.1", 0));
+      SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET);
+      client.connect(server.getLocalAddress());
+      int clientPort = ((InetSocketAddress) client.getLocalAddress()).getPort();
+      BiPredicate<Integer, Integer> theClient = (local, remote) -> local == clientPort;
+      SocketChannel accepted = server.accept();
+      long cookie = rows(theClient).getFirst().cookie;
+
+      client.close();
+      assertThat(accepted.read(ByteBuffer.allocate(1))).isEqualTo(-1);
+      accepted.close();
+
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(rows(theClient)).singleElement().satisfies(r -> {
+            assertThat(r.state).isEqualTo(TcpState.TIME_WAIT.code());
+            assertThat(r.cookie).isEqualTo(cookie);
+          }));
+    }
+  }
+
+  @Test
+  void stateMaskIsAppliedByTheKernel() throws Exception {
+    try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET6)) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(SsCounts.count(netlink, w::owns)).isEqualTo(ChannelWorkload.expected()));
+      List<Integer> states = new ArrayList<>();
+      netlink.dump(TcpState.LISTEN.maskBit() | TcpState.CLOSE_WAIT.maskBit(), r -> {
+        if (w.owns(r.localPort, r.remotePort)) {
+          states.add(r.state);
+        }
+      });
+      assertThat(states).containsExactlyInAnyOrder(10, 10, 8);
+    }
+  }
+
+  @Test
+  void dumpsRepeatOnTheSameSocketAndStopAfterClose() throws Exception {
+    assertThat(netlink.name()).isEqualTo("netlink");
+    long first = netlink.dump(TcpState.ALL_STATES, r -> {});
+    for (int i = 0; i < 50; i++) {
+      netlink.dump(TcpState.ALL_STATES, r -> {});
+    }
+    assertThat(netlink.dump(0, r -> {})).isZero();
+    assertThat(first).isPositive(); // at least the surefire fork's own sockets
+    netlink.close();
+    assertThatThrownBy(() -> netlink.dump(TcpState.ALL_STATES, r -> {}))
+        .hasMessage("netlink: source is closed");
+  }
+
+  @Test
+  void aSinkThatThrowsLeavesTheSourceUsable() throws Exception {
+    try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET)) {
+      assertThatThrownBy(() -> netlink.dump(TcpState.ALL_STATES, r -> {
+        throw new IllegalStateException("sink failed");
+      })).hasMessage("sink failed");
+      // the unread rest of that reply is gone with the old socket: the next dumps are complete
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(SsCounts.count(netlink, w::owns)).isEqualTo(ChannelWorkload.expected()));
+    }
+  }
+
+  /**
+   * Netlink's and ss's per-state counts equal each other and the workload's. {@code ssFamily}
+   * ({@code -4}, {@code -6}; {@code -a} for both) keeps another family's sockets that happen to
+   * use the same port numbers out of the comparison.
+   */
+  private void assertAgreesWithSs(BiPredicate<Integer, Integer> owns, String ssFamily,
+      Map<TcpState, Integer> expected) {
+    int family = switch (ssFamily) {
+      case "-4" -> SocketRow.AF_INET;
+      case "-6" -> SocketRow.AF_INET6;
+      default -> 0;
+    };
+    // the last ACKs cross loopback asynchronously: wait until the states settle, then compare
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      Map<TcpState, Integer> fromNetlink = new EnumMap<>(TcpState.class);
+      netlink.dump(TcpState.ALL_STATES, r -> {
+        if ((family == 0 || r.family == family) && owns.test(r.localPort, r.remotePort)) {
+          fromNetlink.merge(r.tcpState(), 1, Integer::sum);
+        }
+      });
+      Map<TcpState, Integer> fromSs = SsCounts.count(owns, ssFamily);
+      assertThat(fromNetlink).as("netlink").isEqualTo(expected);
+      assertThat(fromSs).as("ss -Htan " + ssFamily).isEqualTo(fromNetlink);
+    });
+  }
+
+  /** Copies of the rows the predicate selects. */
+  private List<SocketRow> rows(BiPredicate<Integer, Integer> owns) throws Exception {
+    List<SocketRow> out = new ArrayList<>();
+    netlink.dump(TcpState.ALL_STATES, r -> {
+      if (owns.test(r.localPort, r.remotePort)) {
+        out.add(copy(r));
+      }
+    });
+    return out;
+  }
+
+  private static SocketRow copy(SocketRow r) {
+    SocketRow c = new SocketRow();
+    c.family = r.family;
+    c.state = r.state;
+    c.localHi = r.localHi;
+    c.localLo = r.localLo;
+    c.localPort = r.localPort;
+    c.remoteHi = r.remoteHi;
+    c.remoteLo = r.remoteLo;
+    c.remotePort = r.remotePort;
+    c.rxQueue = r.rxQueue;
+    c.txQueue = r.txQueue;
+    c.expiresMs = r.expiresMs;
+    c.inode = r.inode;
+    c.uid = r.uid;
+    c.cookie = r.cookie;
+    return c;
+  }
+}
