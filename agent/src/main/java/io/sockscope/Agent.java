@@ -4,7 +4,9 @@ import io.sockscope.config.AgentConfig;
 import io.sockscope.config.Durations;
 import io.sockscope.config.Role;
 import io.sockscope.metrics.SocketMetrics;
+import io.sockscope.config.SocketsConfig;
 import io.sockscope.sockets.KernelCounters;
+import io.sockscope.sockets.NetlinkSockDiag;
 import io.sockscope.sockets.ProcfsSource;
 import io.sockscope.sockets.SocketSampler;
 import io.sockscope.sockets.SocketSource;
@@ -89,10 +91,32 @@ public final class Agent implements AutoCloseable {
         + Durations.format(s.dumpInterval()) + " (counters every " + Durations.format(s.counterInterval()) + ")");
   }
 
-  /** The configured socket source; {@code auto} prefers netlink and falls back to procfs. */
+  /**
+   * The configured socket source. {@code auto} prefers netlink and falls back to procfs; netlink
+   * always shows the agent's own network namespace, so a procRoot other than /proc (another
+   * process's view, a fixture tree) means procfs.
+   */
   private SocketSource openSource(Path procRoot) {
     try {
       KernelCounters.read(procRoot);
+    } catch (java.io.IOException e) {
+      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
+    }
+    SocketsConfig.SourceKind kind = config.sockets().source();
+    if (kind == SocketsConfig.SourceKind.NETLINK) {
+      try {
+        return NetlinkSockDiag.open();
+      } catch (java.io.IOException e) {
+        throw new StartupException("sockets.source: netlink: " + e.getMessage());
+      }
+    }
+    if (kind == SocketsConfig.SourceKind.AUTO && procRoot.equals(Path.of("/proc"))) {
+      var netlink = NetlinkSockDiag.tryOpen();
+      if (netlink.isPresent()) {
+        return netlink.get();
+      }
+    }
+    try {
       new ProcfsSource(procRoot).dump(0, row -> {});
     } catch (java.io.IOException e) {
       throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
