@@ -203,8 +203,9 @@ public final class DumpCost {
     Path cfg = Files.createTempFile("sockscope-bench", ".yaml");
     Files.writeString(cfg, "port: 19102\nsockets:\n  dumpInterval: 1s\n");
     String opts = System.getenv().getOrDefault("SOCKSCOPE_JAVA_OPTS", "");
+    Path log = Files.createTempFile("sockscope-bench", ".log");
     Process p = new ProcessBuilder(launcher, "--config", cfg.toString())
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
       // the first dumps include class loading and JIT: time dumps 3..8 only
       double[] early = awaitDumps(3);
@@ -215,6 +216,8 @@ public final class DumpCost {
       System.out.printf("%nagent (%s, SOCKSCOPE_JAVA_OPTS='%s'): mean dump+aggregation over dumps %.0f..%.0f"
           + " %s, %s%n", launcher, opts, early[0], late[0],
           ms((late[1] - early[1]) * 1e9 / (late[0] - early[0])), rss.replaceAll("\\s+", " "));
+    } catch (IOException e) {
+      throw new IOException(e.getMessage() + "; agent log:\n" + Files.readString(log), e);
     } finally {
       p.destroy();
       p.waitFor();
