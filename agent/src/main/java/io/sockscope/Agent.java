@@ -1,8 +1,15 @@
 package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.sockscope.http.HttpServer;
+import io.sockscope.kubernetes.KubernetesWatch;
+import io.sockscope.kubernetes.PodIdentity;
+import io.sockscope.kubernetes.ServedCertificates;
+import io.sockscope.kubernetes.WatchedResource;
 import io.sockscope.metrics.BuildInfo;
+import io.sockscope.metrics.KubernetesCollector;
 import io.sockscope.metrics.MetricsRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -10,6 +17,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -25,6 +33,8 @@ public final class Agent implements AutoCloseable {
   private final Map<String, Supplier<Object>> snapshot = new LinkedHashMap<>();
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private HttpServer http;
+  private KubernetesWatch kubernetes; // null unless the role watches the namespace
+  private volatile ServedCertificates servedCertificates = ServedCertificates.NONE;
 
   private Agent(AgentConfig config) {
     this.config = config;
@@ -58,6 +68,38 @@ public final class Agent implements AutoCloseable {
 
   private void startComponents(boolean demo) {
     // sockets, tls, kubernetes and the injector are wired here, each in its own method
+    startKubernetes();
+  }
+
+  /**
+   * Namespace-scoped informers (docs/kubernetes.md): discovery and the TLS Secret inventory in the
+   * namespace prober, peer names in the sidecar. Never waits for the API server: informers retry
+   * in the background, and readiness waits for the required ones only.
+   *
+   * <p>Connections to the other components: the TLS scheduler subscribes with
+   * {@code kubernetes.targets().onChange(list -> ...)} (full snapshot per change; the sources are
+   * service and ingress) and takes {@code kubernetes.targets().counts()} for
+   * sockscope_discovery_targets; {@link #servedCertificates} answers with the prober's last
+   * served leaf fingerprint per target; the socket sampler names peers with
+   * {@code kubernetes.peerNames()}.
+   */
+  private void startKubernetes() {
+    Set<WatchedResource> plan = WatchedResource.planFor(config.role(), config.kubernetes());
+    if (plan.isEmpty()) {
+      return;
+    }
+    PodIdentity identity = PodIdentity.fromEnvironment(config.kubernetes().namespace());
+    // Fabric8 auto-configuration: in-cluster service account, KUBECONFIG, or KUBERNETES_MASTER.
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    closeables.push(client);
+    kubernetes = KubernetesWatch.start(client, identity.namespace(), plan);
+    closeables.push(kubernetes);
+    metrics.register(new KubernetesCollector(kubernetes, () -> servedCertificates));
+    readiness.require("kubernetes", kubernetes::ready);
+    snapshot.put("kubernetes", kubernetes::describe);
+    logger.log(Level.INFO, "kubernetes: watching " + plan.stream().map(WatchedResource::label).toList()
+        + " in namespace " + identity.namespace() + " at " + client.getMasterUrl()
+        + (identity.podName() == null ? "" : " as pod " + identity.podName()));
   }
 
   private static String describe(RuntimeException e) {
@@ -81,6 +123,11 @@ public final class Agent implements AutoCloseable {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /** The namespace watch, or null when this role does not watch Kubernetes. */
+  public KubernetesWatch kubernetes() {
+    return kubernetes;
   }
 
   @Override
