@@ -1,5 +1,6 @@
 package io.sockscope.kubernetes;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.lang.System.Logger;
@@ -94,8 +95,22 @@ public final class InformerHealth {
     return "watch of " + resource.label() + " in namespace " + namespace;
   }
 
-  private static String firstLine(Throwable t) {
-    String m = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  /** The API server's own words when it answered (Status.message), else the first line. */
+  private static String firstLine(Throwable error) {
+    for (Throwable c = error; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof KubernetesClientException k && k.getStatus() != null
+          && k.getStatus().getMessage() != null) {
+        return truncate(k.getStatus().getMessage());
+      }
+    }
+    Throwable t = error;
+    while (t.getCause() != null && t.getCause() != t && t.getMessage() == null) {
+      t = t.getCause();
+    }
+    return truncate(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+  }
+
+  private static String truncate(String m) {
     int nl = m.indexOf('\n');
     m = nl < 0 ? m : m.substring(0, nl);
     return m.length() > 300 ? m.substring(0, 300) + "..." : m;

@@ -28,6 +28,7 @@ public final class KubernetesWatch implements AutoCloseable {
   private final TargetIndex targets = new TargetIndex();
   private final PeerNameIndex peers = new PeerNameIndex();
   private final SecretInventory secrets = new SecretInventory();
+  private SharedIndexInformer<Secret> secretInformer; // kept to check its cache holds no key
   private final ScheduledExecutorService monitor =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("kubernetes-health").factory());
 
@@ -72,6 +73,7 @@ public final class KubernetesWatch implements AutoCloseable {
       SharedIndexInformer<Secret> informer = client.secrets().inNamespace(namespace)
           .withField("type", SecretCerts.TLS_TYPE).runnableInformer(0)
           .itemStore(new KeylessSecretStore());
+      w.secretInformer = informer;
       w.run(WatchedResource.SECRETS, informer, w.secrets::put, w.secrets::remove);
     }
     w.monitor.scheduleWithFixedDelay(w::check, 200, 500, TimeUnit.MILLISECONDS);
@@ -108,6 +110,11 @@ public final class KubernetesWatch implements AutoCloseable {
 
   public SecretInventory secrets() {
     return secrets;
+  }
+
+  /** What the Secrets informer keeps in memory (tests: never a key). */
+  List<Secret> cachedSecrets() {
+    return secretInformer == null ? List.of() : secretInformer.getStore().list();
   }
 
   /** One entry per watched resource, in label order. */
