@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class KubernetesWatch implements AutoCloseable {
   private final String namespace;
+  private Set<WatchedResource> required = Set.of();
   private final Map<WatchedResource, InformerHealth> health = new EnumMap<>(WatchedResource.class);
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
   private final TargetIndex targets = new TargetIndex();
@@ -40,6 +41,7 @@ public final class KubernetesWatch implements AutoCloseable {
   public static KubernetesWatch start(
       KubernetesClient client, String namespace, Set<WatchedResource> plan) {
     KubernetesWatch w = new KubernetesWatch(namespace);
+    w.required = WatchedResource.requiredIn(plan);
     // The namespace prober's plan has Ingresses (discovery), the sidecar's EndpointSlices (peers).
     boolean discovery = plan.contains(WatchedResource.INGRESSES);
     boolean naming = plan.contains(WatchedResource.ENDPOINTSLICES);
@@ -122,13 +124,10 @@ public final class KubernetesWatch implements AutoCloseable {
     return List.copyOf(health.values());
   }
 
-  /**
-   * True once every <em>required</em> informer has synced. Secrets are optional: a Role without
-   * Secrets (or an API server that forbids them) must not keep discovery out of service.
-   */
+  /** True once every required informer ({@link WatchedResource#requiredIn}) has synced. */
   public boolean ready() {
     return health.values().stream()
-        .filter(h -> h.resource().required())
+        .filter(h -> required.contains(h.resource()))
         .allMatch(InformerHealth::synced);
   }
 

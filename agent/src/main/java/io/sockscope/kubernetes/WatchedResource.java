@@ -6,29 +6,25 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/**
- * The namespaced resources sockscope lists and watches; the {@code resource} label. Secrets are
- * optional: a namespace that denies them still gets discovery, and readiness does not wait on them.
- */
+/** The namespaced resources sockscope lists and watches; the {@code resource} label. */
 public enum WatchedResource {
-  SERVICES(true),
-  ENDPOINTSLICES(true),
-  INGRESSES(true),
-  SECRETS(false);
-
-  private final boolean required;
-
-  WatchedResource(boolean required) {
-    this.required = required;
-  }
+  SERVICES,
+  ENDPOINTSLICES,
+  INGRESSES,
+  SECRETS;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** Whether {@code /readyz} waits until this resource's informer has synced. */
-  public boolean required() {
-    return required;
+  /**
+   * What {@code /readyz} waits for. Only discovery (the prober's Services and Ingresses): Secrets
+   * are optional (a Role may omit them), and the sidecar's peer names must never gate readiness,
+   * because a sidecar's readiness is its application pod's: an API outage or a missing RoleBinding
+   * would take the application out of its Services.
+   */
+  public static Set<WatchedResource> requiredIn(Set<WatchedResource> plan) {
+    return plan.contains(INGRESSES) ? EnumSet.of(SERVICES, INGRESSES) : EnumSet.noneOf(WatchedResource.class);
   }
 
   /**

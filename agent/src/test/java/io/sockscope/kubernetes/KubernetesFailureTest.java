@@ -70,8 +70,33 @@ class KubernetesFailureTest {
   }
 
   private static long forbidden(KubernetesWatch watch) {
-    return watch.health().stream().filter(h -> h.resource() == WatchedResource.SECRETS)
+    return forbidden(watch, WatchedResource.SECRETS);
+  }
+
+  private static long forbidden(KubernetesWatch watch, WatchedResource resource) {
+    return watch.health().stream().filter(h -> h.resource() == resource)
         .findFirst().orElseThrow().errors().get(ErrorReason.FORBIDDEN);
+  }
+
+  @Test
+  void aSidecarDeniedEndpointSlicesStaysReadyWithClusterIpNames() {
+    server.expect().get()
+        .withPath("/apis/discovery.k8s.io/v1/namespaces/ns/endpointslices?resourceVersion=0")
+        .andReturn(403, new StatusBuilder().withStatus("Failure").withReason("Forbidden")
+            .withCode(403).withMessage("endpointslices.discovery.k8s.io is forbidden").build())
+        .always();
+    client.services().inNamespace("ns")
+        .resource(KubernetesWatchTest.service("api", "10.96.0.20", "http", 80)).create();
+
+    try (KubernetesWatch watch = KubernetesWatch.start(client, "ns",
+        EnumSet.of(WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES))) {
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> watch.peerNames().nameOf("10.96.0.20").isPresent());
+      await().atMost(Duration.ofSeconds(5))
+          .until(() -> forbidden(watch, WatchedResource.ENDPOINTSLICES) >= 1);
+      assertThat(watch.ready()).isTrue();
+      assertThat(watch.targets().current()).isEmpty(); // the sidecar discovers nothing
+    }
   }
 
   @Test

@@ -40,7 +40,8 @@ class KubernetesWatchTest {
     watch = KubernetesWatch.start(client, "ns", EnumSet.allOf(WatchedResource.class));
     metrics = new MetricsRegistry(BuildInfo.load());
     metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
-    await().atMost(Duration.ofSeconds(5)).until(watch::ready);
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> watch.health().stream().allMatch(InformerHealth::synced));
   }
 
   @AfterEach

@@ -49,5 +49,8 @@ class PodIdentityTest {
         .containsExactly(WatchedResource.SERVICES, WatchedResource.INGRESSES);
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
         new KubernetesConfig(false, null, null, null))).isEmpty();
+    assertThat(WatchedResource.requiredIn(WatchedResource.planFor(Role.NAMESPACE_PROBER, defaults)))
+        .containsExactly(WatchedResource.SERVICES, WatchedResource.INGRESSES);
+    assertThat(WatchedResource.requiredIn(WatchedResource.planFor(Role.SIDECAR, defaults))).isEmpty();
   }
 }
