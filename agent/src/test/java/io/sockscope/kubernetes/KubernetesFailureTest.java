@@ -100,6 +100,36 @@ class KubernetesFailureTest {
   }
 
   @Test
+  void anApiServerThatIsDownIsCountedLoggedOnceAndNeverThrows() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    var config = new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
+        .withMasterUrl("http://127.0.0.1:" + closed).withRequestTimeout(1000)
+        .withRequestRetryBackoffLimit(0).build(); // the agent keeps Fabric8's request retries (~19 s)
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (KubernetesClient down = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(config).build();
+        KubernetesWatch watch = KubernetesWatch.start(down, "ns", PROBER)) {
+      await().atMost(Duration.ofSeconds(8)).until(() -> watch.health().stream().allMatch(h ->
+          h.errors().get(ErrorReason.UNREACHABLE) >= 2));
+      assertThat(watch.ready()).isFalse();
+      assertThat(watch.targets().current()).isEmpty();
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    System.err.print(log);
+    for (WatchedResource r : PROBER) {
+      assertThat(log.lines().filter(l -> l.contains("watch of " + r.label() + " in namespace ns failed (unreachable")))
+          .hasSize(1);
+    }
+  }
+
+  @Test
   void aWatchAnsweredGoneReLists() {
     // First list (from the expectation): "old" at resourceVersion 5; the watch from 5 is Gone;
     // the re-list falls through to the CRUD store, which holds "new" only.
