@@ -129,8 +129,8 @@ public final class Agent implements AutoCloseable {
       var names = kubernetes.peerNames();
       sampler.setPeerNamer(ip -> names.nameOf(ip).orElse(ip));
     }
-    logger.log(Level.INFO, "kubernetes: watching " + plan.stream().map(WatchedResource::label).toList()
-        + " in namespace " + identity.namespace() + " at " + client.getMasterUrl()
+    logger.log(Level.INFO, "kubernetes: watching "
+        + plan.stream().map(WatchedResource::label).toList() + " in namespace " + identity.namespace() + " at " + client.getMasterUrl()
         + (identity.podName() == null ? "" : " as pod " + identity.podName()));
   }
 
@@ -180,6 +180,9 @@ public final class Agent implements AutoCloseable {
     List<StatusPage.Section> out = new ArrayList<>();
     if (sampler != null) {
       out.add(StatusSections.sockets(sampler));
+    }
+    if (kubernetes != null) {
+      out.add(KubernetesStatus.section(kubernetes));
     }
     return out;
   }

@@ -7,7 +7,7 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
-/** Why a list or watch failed; the {@code reason} label of {@code sockscope_kubernetes_errors_total}. */
+/** Why a list or watch failed: the {@code reason} label of sockscope_kubernetes_errors_total. */
 public enum ErrorReason {
   UNAUTHORIZED,
   FORBIDDEN,

@@ -31,7 +31,8 @@ public final class KubernetesWatch implements AutoCloseable {
   private final SecretInventory secrets = new SecretInventory();
   private SharedIndexInformer<Secret> secretInformer; // kept to check its cache holds no key
   private final ScheduledExecutorService monitor =
-      Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("kubernetes-health").factory());
+      Executors.newSingleThreadScheduledExecutor(
+          Thread.ofPlatform().daemon().name("kubernetes-health").factory());
 
   private KubernetesWatch(String namespace) {
     this.namespace = namespace;
@@ -136,9 +137,15 @@ public final class KubernetesWatch implements AutoCloseable {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("namespace", namespace);
     Map<String, Object> watches = new LinkedHashMap<>();
-    health.forEach((r, h) -> watches.put(r.label(), Map.of("synced", h.synced(), "errors",
-        h.errors().entrySet().stream().filter(e -> e.getValue() > 0)
-            .collect(java.util.stream.Collectors.toMap(e -> e.getKey().label(), Map.Entry::getValue)))));
+    health.forEach((r, h) -> {
+      Map<String, Long> errors = new LinkedHashMap<>();
+      h.errors().forEach((reason, n) -> {
+        if (n > 0) {
+          errors.put(reason.label(), n);
+        }
+      });
+      watches.put(r.label(), Map.of("synced", h.synced(), "errors", errors));
+    });
     out.put("watches", watches);
     out.put("targets", targets.current());
     out.put("secrets", secrets.all());

@@ -62,7 +62,8 @@ final class SecretCerts {
 
   static String fingerprint(X509Certificate cert) throws CertificateEncodingException {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cert.getEncoded()));
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
+      return HexFormat.of().formatHex(digest);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JDK has SHA-256", e);
     }

@@ -16,8 +16,8 @@ import java.util.stream.Collectors;
  * Which Service ports and Ingress hosts are TLS targets (documented in docs/kubernetes.md).
  *
  * <p>A Service port is a target when it is named {@code https}, {@code tls} or {@code *-https}, or
- * has {@code appProtocol: https}. A Service annotated {@code sockscope.io/probe-tls: "true"} opts in
- * every TCP port, or only those listed in {@code sockscope.io/probe-port} (numbers or names,
+ * has {@code appProtocol: https}. A Service annotated {@code sockscope.io/probe-tls: "true"} opts
+ * in every TCP port, or only those listed in {@code sockscope.io/probe-port} (numbers or names,
  * comma-separated); {@code "false"} opts the Service out. An Ingress contributes each
  * {@code spec.tls[].hosts} entry on port 443, except wildcards, which name no host to connect to.
  */

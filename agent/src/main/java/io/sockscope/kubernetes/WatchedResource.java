@@ -24,7 +24,9 @@ public enum WatchedResource {
    * would take the application out of its Services.
    */
   public static Set<WatchedResource> requiredIn(Set<WatchedResource> plan) {
-    return plan.contains(INGRESSES) ? EnumSet.of(SERVICES, INGRESSES) : EnumSet.noneOf(WatchedResource.class);
+    return plan.contains(INGRESSES)
+        ? EnumSet.of(SERVICES, INGRESSES)
+        : EnumSet.noneOf(WatchedResource.class);
   }
 
   /**
