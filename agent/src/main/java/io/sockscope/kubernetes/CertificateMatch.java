@@ -26,8 +26,8 @@ public record CertificateMatch(String target, String secret, boolean matches) {
       if (stored.isEmpty()) {
         continue;
       }
-      Optional<String> fingerprint = served.servedFingerprint(t.address());
-      fingerprint.ifPresent(f -> out.add(new CertificateMatch(t.address(), t.secretName(),
+      Optional<String> fingerprint = served.servedFingerprint(t.id());
+      fingerprint.ifPresent(f -> out.add(new CertificateMatch(t.id(), t.secretName(),
           SecretCerts.normalizeFingerprint(f).equals(stored.get().fingerprintSha256()))));
     }
     return List.copyOf(out);

@@ -10,7 +10,7 @@ import java.util.Optional;
 public interface ServedCertificates {
   /**
    * SHA-256 fingerprint of the DER leaf certificate that {@code target} (a
-   * {@link DiscoveredTarget#address()}) presented in its last handshake: hex, case and colons
+   * {@link DiscoveredTarget#id()}, the prober's target id) presented in its last handshake: hex, case and colons
    * ignored. Empty when the target was not probed yet or the handshake did not get a certificate.
    */
   Optional<String> servedFingerprint(String target);

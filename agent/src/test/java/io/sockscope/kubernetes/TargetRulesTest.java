@@ -66,6 +66,12 @@ class TargetRulesTest {
       assertThat(t.serverName()).isEqualTo("db.example.com");
       assertThat(t.secretName()).isEqualTo("db-tls");
     });
+    // The target id follows the prober's spelling: the SNI is appended only when it is not the host.
+    assertThat(listed.getFirst().id()).isEqualTo("db.ns.svc:5432,db.example.com");
+    assertThat(listed.getFirst().host()).isEqualTo("db.ns.svc");
+    assertThat(listed.getFirst().port()).isEqualTo(5432);
+    assertThat(all.getFirst().id()).isEqualTo("db.ns.svc:5432");
+    assertThat(all.getFirst().explicitServerName()).isNull();
   }
 
   @Test
