@@ -72,8 +72,12 @@ class KubernetesWatchTest {
     watch.targets().onChange(seen::add);
 
     client.services().inNamespace("ns").resource(service("plain", "10.0.0.9", "http", 80)).create();
+    long t0 = System.nanoTime();
     client.services().inNamespace("ns").resource(service("web", "10.0.0.10", "https", 443)).create();
-    await().atMost(WITHIN).until(() -> !watch.targets().current().isEmpty());
+    await().atMost(WITHIN).pollInterval(Duration.ofMillis(5))
+        .until(() -> !watch.targets().current().isEmpty());
+    System.out.printf("KubernetesWatchTest: Service create -> target in %.1f ms%n",
+        (System.nanoTime() - t0) / 1e6);
     assertThat(watch.targets().current()).extracting(DiscoveredTarget::address)
         .containsExactly("web.ns.svc:443");
 
@@ -100,6 +104,13 @@ class KubernetesWatchTest {
             TargetSource.INGRESS, "ns", "a-tls")));
     assertThat(watch.targets().counts())
         .isEqualTo(Map.of(TargetSource.INGRESS, 1, TargetSource.SERVICE, 0));
+
+    client.network().v1().ingresses().inNamespace("ns").withName("site").edit(i ->
+        new IngressBuilder(i).editSpec().editFirstTl().withHosts("b.example.com")
+            .withSecretName("b-tls").endTl().endSpec().build());
+    await().atMost(WITHIN).untilAsserted(() -> assertThat(watch.targets().current())
+        .containsExactly(new DiscoveredTarget("b.example.com:443", "b.example.com",
+            TargetSource.INGRESS, "ns", "b-tls")));
 
     client.network().v1().ingresses().inNamespace("ns").withName("site").delete();
     await().atMost(WITHIN).until(() -> watch.targets().current().isEmpty());
@@ -156,9 +167,17 @@ class KubernetesWatchTest {
     assertThat(names.nameOf("10.1.2.3")).isEmpty();
     assertThat(names.nameOf("not-an-ip")).isEmpty();
 
+    client.discovery().v1().endpointSlices().inNamespace("ns").withName("api-x7k2").edit(e ->
+        new EndpointSliceBuilder(e).withEndpoints(new io.fabric8.kubernetes.api.model.discovery.v1
+            .EndpointBuilder().withAddresses("10.244.2.9").build()).build());
+    await().atMost(WITHIN).until(() -> names.nameOf("10.244.2.9").isPresent());
+    assertThat(names.nameOf("10.244.1.7")).isEmpty();
+
     client.discovery().v1().endpointSlices().inNamespace("ns").withName("api-x7k2").delete();
-    await().atMost(WITHIN).until(() -> names.nameOf("10.244.1.7").isEmpty());
+    await().atMost(WITHIN).until(() -> names.nameOf("10.244.2.9").isEmpty());
     assertThat(names.nameOf("10.96.0.20")).contains("api.ns");
+    client.services().inNamespace("ns").withName("api").delete();
+    await().atMost(WITHIN).until(() -> names.nameOf("10.96.0.20").isEmpty());
   }
 
   @Test
