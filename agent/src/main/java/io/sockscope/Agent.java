@@ -106,7 +106,7 @@ public final class Agent implements AutoCloseable {
    * in the background, and readiness waits for the required ones only.
    *
    * <p>Connections to the other components: the TLS scheduler subscribes with
-   * {@code kubernetes.targets().onChange(list -> ...)} (full snapshot per change; the sources are
+   * {@code kubernetes.onTargets(list -> ...)} (full snapshot per change; the sources are
    * service and ingress) and takes {@code kubernetes.targets().counts()} for
    * sockscope_discovery_targets; {@link #servedCertificates} answers with the prober's last
    * served leaf fingerprint per target. The socket sampler names its peers here.

@@ -139,6 +139,21 @@ class KubernetesProberIT {
     }
   }
 
+  @Test
+  void withoutANamespaceTheProberStopsWithOneLine() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-jar", System.getProperty("sockscope.jar"),
+        "--role", "namespace-prober", "--port", "0").redirectErrorStream(true);
+    pb.environment().remove("POD_NAMESPACE");
+    pb.environment().put("KUBERNETES_MASTER", "http://" + api.getHostName() + ":" + api.getPort());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(out.lines().filter(l -> l.startsWith("sockscope: "))).singleElement().asString()
+        .contains("no namespace to watch").contains("POD_NAMESPACE");
+  }
+
   private static int freePort() throws Exception {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
