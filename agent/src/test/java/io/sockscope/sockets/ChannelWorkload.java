@@ -30,6 +30,7 @@ final class ChannelWorkload implements AutoCloseable {
   final ServerSocketChannel a;
   final ServerSocketChannel b;
   private final List<SocketChannel> open = new ArrayList<>();
+  private final java.util.Set<Integer> ports = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   ChannelWorkload(ProtocolFamily family) throws IOException {
     this.family = family;
@@ -57,12 +58,14 @@ final class ChannelWorkload implements AutoCloseable {
   private ServerSocketChannel listen() throws IOException {
     ServerSocketChannel s = ServerSocketChannel.open(family);
     s.bind(new InetSocketAddress(loopback, 0), BACKLOG);
+    ports.add(port(s));
     return s;
   }
 
   private SocketChannel connect(ServerSocketChannel server) throws IOException {
     SocketChannel c = SocketChannel.open(family);
     c.connect(new InetSocketAddress(loopback, port(server)));
+    ports.add(((InetSocketAddress) c.getLocalAddress()).getPort());
     return c;
   }
 
@@ -79,14 +82,12 @@ final class ChannelWorkload implements AutoCloseable {
     return ((InetSocketAddress) s.getLocalAddress()).getPort();
   }
 
+  /**
+   * True for this workload's sockets: both ports are its own (a listener has remote port 0). One
+   * port alone is not enough: a TIME_WAIT left by an earlier run may hold a port a listener now has.
+   */
   boolean owns(int localPort, int remotePort) {
-    try {
-      int pa = port(a);
-      int pb = port(b);
-      return localPort == pa || localPort == pb || remotePort == pa || remotePort == pb;
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    return ports.contains(localPort) && (remotePort == 0 || ports.contains(remotePort));
   }
 
   static Map<TcpState, Integer> expected() {
