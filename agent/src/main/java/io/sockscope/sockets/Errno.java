@@ -2,8 +2,8 @@ package io.sockscope.sockets;
 
 /**
  * The Linux errno values the netlink source acts on or names in messages. These are the
- * asm-generic numbers (x86, arm, arm64, riscv, s390, powerpc); alpha, mips, sparc and parisc differ,
- * and the agent does not run there.
+ * asm-generic numbers (x86, arm, arm64, riscv, s390, powerpc); alpha, mips, sparc and parisc
+ * differ, and the agent does not run there.
  */
 final class Errno {
   static final int EPERM = 1;

@@ -34,15 +34,24 @@ final class Libc {
   private static final VarHandle ERRNO =
       CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
-  private static final MethodHandle SOCKET = link("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
-  private static final MethodHandle BIND = link("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle SETSOCKOPT =
-      link("setsockopt", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle SENDTO =
-      link("sendto", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
-  private static final MethodHandle RECVFROM =
-      link("recvfrom", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
-  private static final MethodHandle CLOSE = link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+  // int socket(int domain, int type, int protocol)
+  private static final MethodHandle SOCKET =
+      link("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+  // int bind(int fd, const struct sockaddr *addr, socklen_t len)
+  private static final MethodHandle BIND =
+      link("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  // int setsockopt(int fd, int level, int name, const void *val, socklen_t len)
+  private static final MethodHandle SETSOCKOPT = link("setsockopt",
+      FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT));
+  // ssize_t sendto(int fd, const void *buf, size_t len, int flags, const sockaddr *to, socklen_t)
+  private static final MethodHandle SENDTO = link("sendto",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+  // ssize_t recvfrom(int fd, void *buf, size_t len, int flags, sockaddr *from, socklen_t *fromlen)
+  private static final MethodHandle RECVFROM = link("recvfrom",
+      FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, ADDRESS));
+  // int close(int fd)
+  private static final MethodHandle CLOSE =
+      link("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
 
   private Libc() {}
 
@@ -86,7 +95,8 @@ final class Libc {
     }
   }
 
-  static long sendto(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment addr, int addrLen) {
+  static long sendto(MemorySegment cs, int fd, MemorySegment buf, long len, int flags,
+      MemorySegment addr, int addrLen) {
     try {
       return (long) SENDTO.invokeExact(cs, fd, buf, len, flags, addr, addrLen);
     } catch (Throwable t) {
@@ -94,8 +104,8 @@ final class Libc {
     }
   }
 
-  static long recvfrom(MemorySegment cs, int fd, MemorySegment buf, long len, int flags, MemorySegment addr,
-      MemorySegment addrLen) {
+  static long recvfrom(MemorySegment cs, int fd, MemorySegment buf, long len, int flags,
+      MemorySegment addr, MemorySegment addrLen) {
     try {
       return (long) RECVFROM.invokeExact(cs, fd, buf, len, flags, addr, addrLen);
     } catch (Throwable t) {

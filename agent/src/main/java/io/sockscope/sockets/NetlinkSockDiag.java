@@ -138,7 +138,7 @@ public final class NetlinkSockDiag implements SocketSource {
         // next datagram of a multi-part reply
       }
     } catch (NetlinkException e) {
-      // A kernel built without IPv6 has no AF_INET6 handler; that family then simply has no sockets.
+      // A kernel built without IPv6 has no AF_INET6 handler: that family simply has no sockets.
       boolean noIpv6 = e.errno() == Errno.ENOENT || e.errno() == Errno.EAFNOSUPPORT;
       if (family == SocketRow.AF_INET6 && noIpv6 && parser.sockets() == 0) {
         return 0;
@@ -154,10 +154,12 @@ public final class NetlinkSockDiag implements SocketSource {
       if (n == REQUEST_SIZE) {
         return;
       }
-      int errno = n < 0 ? Libc.errno(callState) : 0;
+      if (n >= 0) {
+        throw new NetlinkException("netlink: short send: " + n + " of " + REQUEST_SIZE, 0);
+      }
+      int errno = Libc.errno(callState);
       if (errno != Errno.EINTR) {
-        throw n < 0 ? NetlinkException.failed("send", errno)
-            : new NetlinkException("netlink: short send: " + n + " of " + REQUEST_SIZE + " bytes", 0);
+        throw NetlinkException.failed("send", errno);
       }
     }
   }
@@ -193,7 +195,8 @@ public final class NetlinkSockDiag implements SocketSource {
   }
 
   private int openSocket() throws IOException {
-    int s = Libc.socket(callState, AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    int type = Libc.SOCK_RAW | Libc.SOCK_CLOEXEC;
+    int s = Libc.socket(callState, AF_NETLINK, type, NETLINK_SOCK_DIAG);
     if (s < 0) {
       throw NetlinkException.failed("socket(AF_NETLINK, NETLINK_SOCK_DIAG)", Libc.errno(callState));
     }

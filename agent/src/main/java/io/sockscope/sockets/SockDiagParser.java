@@ -99,10 +99,11 @@ final class SockDiagParser {
           }
           throw NetlinkException.failed("SOCK_DIAG_BY_FAMILY request failed", -error);
         }
-        case SockDiagWire.NLMSG_NOOP -> { }
+        case SockDiagWire.NLMSG_NOOP -> {}
         case SockDiagWire.NLMSG_OVERRUN ->
             throw NetlinkException.malformed("NLMSG_OVERRUN at offset " + off + ": data lost");
-        default -> throw NetlinkException.malformed("unexpected nlmsg_type " + type + " at offset " + off);
+        default ->
+            throw NetlinkException.malformed("unexpected nlmsg_type " + type + " at offset " + off);
       }
       off += SockDiagWire.align(msgLen);
     }

@@ -12,8 +12,8 @@ import java.nio.ByteOrder;
  * <pre>
  * linux/netlink.h      struct nlmsghdr {          // 16 bytes, every message starts 4-aligned
  *                        __u32 nlmsg_len;         //  0 header + payload, before padding
- *                        __u16 nlmsg_type;        //  4 NLMSG_ERROR 2, NLMSG_DONE 3, SOCK_DIAG_BY_FAMILY 20
- *                        __u16 nlmsg_flags;       //  6 NLM_F_REQUEST 1, NLM_F_MULTI 2, NLM_F_DUMP 0x300
+ *                        __u16 nlmsg_type;        //  4 ERROR 2, DONE 3, SOCK_DIAG_BY_FAMILY 20
+ *                        __u16 nlmsg_flags;       //  6 REQUEST 1, MULTI 2, DUMP 0x300
  *                        __u32 nlmsg_seq;         //  8 echoed by the kernel in every reply
  *                        __u32 nlmsg_pid; };      // 12 port id, 0 = kernel
  *                      struct nlmsgerr { int error; struct nlmsghdr msg; }  // error = -errno
@@ -86,7 +86,8 @@ final class SockDiagWire {
   static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
   static final ValueLayout.OfShort BE16 = U16.withOrder(ByteOrder.BIG_ENDIAN);
   static final ValueLayout.OfInt BE32 = U32.withOrder(ByteOrder.BIG_ENDIAN);
-  static final ValueLayout.OfLong BE64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+  static final ValueLayout.OfLong BE64 =
+      ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
 
   private SockDiagWire() {}
 

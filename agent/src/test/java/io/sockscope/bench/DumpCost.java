@@ -33,7 +33,8 @@ import java.util.Map;
  * the same namespace and reports its RSS and its own mean dump time.
  *
  * <pre>java -cp agent/target/classes:agent/target/test-classes io.sockscope.bench.DumpCost
- *     --sockets 10000 --runs 11 --node-exporter http://127.0.0.1:19100/metrics [--agent bin/sockscope]</pre>
+ *     --sockets 10000 --runs 11 --node-exporter http://127.0.0.1:19100/metrics
+ *     [--agent bin/sockscope]</pre>
  */
 public final class DumpCost {
   private static final int LISTENERS = 8;
@@ -63,7 +64,8 @@ public final class DumpCost {
   private void run(int sockets, int runs, String nodeExporter, String agent) throws Exception {
     long t0 = System.nanoTime();
     create(sockets);
-    System.out.printf("created %d sockets (%d ESTABLISHED in %d processes, then TIME_WAIT) in %.1f s%n",
+    System.out.printf(
+        "created %d sockets (%d ESTABLISHED in %d processes, then TIME_WAIT) in %.1f s%n",
         sockets, established, holders.size(), (System.nanoTime() - t0) / 1e9);
 
     try (NetlinkSockDiag netlink = NetlinkSockDiag.open()) {
@@ -119,7 +121,7 @@ public final class DumpCost {
           "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
           DumpCost.class.getName(), "--hold", String.valueOf(n))
           .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-      String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+      String line = p.inputReader().readLine();
       if (!"ready".equals(line)) {
         throw new IOException("socket holder failed: " + line);
       }
@@ -182,8 +184,8 @@ public final class DumpCost {
     return lines;
   }
 
-  private static void print(int sockets, int runs, Map<String, long[]> nanos, Map<String, long[]> counts)
-      throws Exception {
+  private static void print(int sockets, int runs, Map<String, long[]> nanos,
+      Map<String, long[]> counts) throws Exception {
     long ssLines = ssCount();
     double base = median(nanos.values().iterator().next());
     System.out.printf("%n#### %,d sockets (%d runs each, interleaved)%n%n", sockets, runs);
@@ -213,8 +215,8 @@ public final class DumpCost {
       String rss = Files.readAllLines(Path.of("/proc/" + p.pid() + "/status")).stream()
           .filter(l -> l.startsWith("VmRSS:")).findFirst().orElse("VmRSS: ?");
       // the launcher execs the JVM, so p.pid() is the agent's JVM
-      System.out.printf("%nagent (%s, SOCKSCOPE_JAVA_OPTS='%s'): mean dump+aggregation over dumps %.0f..%.0f"
-          + " %s, %s%n", launcher, opts, early[0], late[0],
+      System.out.printf("%nagent (%s, SOCKSCOPE_JAVA_OPTS='%s'): mean dump+aggregation"
+          + " over dumps %.0f..%.0f %s, %s%n", launcher, opts, early[0], late[0],
           ms((late[1] - early[1]) * 1e9 / (late[0] - early[0])), rss.replaceAll("\\s+", " "));
     } catch (IOException e) {
       throw new IOException(e.getMessage() + "; agent log:\n" + Files.readString(log), e);
@@ -247,8 +249,8 @@ public final class DumpCost {
   private String metric(String url, String series) throws IOException, InterruptedException {
     String body = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
         HttpResponse.BodyHandlers.ofString()).body();
-    return body.lines().filter(l -> l.startsWith(series + " ")).map(l -> l.substring(series.length() + 1))
-        .findFirst().orElse("");
+    return body.lines().filter(l -> l.startsWith(series + " "))
+        .map(l -> l.substring(series.length() + 1)).findFirst().orElse("");
   }
 
   private static double median(long[] v) {
@@ -258,7 +260,7 @@ public final class DumpCost {
   }
 
   private static String ms(double nanos) {
-    return nanos < 1e6 ? String.format("%.3f ms", nanos / 1e6) : String.format("%.2f ms", nanos / 1e6);
+    return String.format(nanos < 1e6 ? "%.3f ms" : "%.2f ms", nanos / 1e6);
   }
 
   @FunctionalInterface

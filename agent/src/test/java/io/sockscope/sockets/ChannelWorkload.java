@@ -30,11 +30,13 @@ final class ChannelWorkload implements AutoCloseable {
   final ServerSocketChannel a;
   final ServerSocketChannel b;
   private final List<SocketChannel> open = new ArrayList<>();
-  private final java.util.Set<Integer> ports = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final java.util.Set<Integer> ports = new java.util.HashSet<>();
+  private final java.util.Set<Integer> listenerPorts = new java.util.HashSet<>();
 
   ChannelWorkload(ProtocolFamily family) throws IOException {
     this.family = family;
-    this.loopback = InetAddress.getByName(family == StandardProtocolFamily.INET6 ? "::1" : "127.0.0.1");
+    boolean v6 = family == StandardProtocolFamily.INET6;
+    this.loopback = InetAddress.getByName(v6 ? "::1" : "127.0.0.1");
     a = listen();
     b = listen();
     for (int i = 0; i < PAIRS; i++) {
@@ -59,6 +61,7 @@ final class ChannelWorkload implements AutoCloseable {
     ServerSocketChannel s = ServerSocketChannel.open(family);
     s.bind(new InetSocketAddress(loopback, 0), BACKLOG);
     ports.add(port(s));
+    listenerPorts.add(port(s));
     return s;
   }
 
@@ -83,11 +86,29 @@ final class ChannelWorkload implements AutoCloseable {
   }
 
   /**
-   * True for this workload's sockets: both ports are its own (a listener has remote port 0). One
-   * port alone is not enough: a TIME_WAIT left by an earlier run may hold a port a listener now has.
+   * True for this workload's sockets: its listeners, and sockets whose two ports are both its
+   * own. One port alone is not enough: a TIME_WAIT left by an earlier run may hold the number a
+   * listener now has, and another process may listen on a port a client here once used.
    */
   boolean owns(int localPort, int remotePort) {
-    return ports.contains(localPort) && (remotePort == 0 || ports.contains(remotePort));
+    return remotePort == 0
+        ? listenerPorts.contains(localPort)
+        : ports.contains(localPort) && ports.contains(remotePort);
+  }
+
+  /** This workload's socket: its family's loopback address locally, and its ports. */
+  boolean owns(SocketRow r) {
+    boolean v6 = family == StandardProtocolFamily.INET6;
+    boolean loopbackLocal = v6
+        ? r.family == SocketRow.AF_INET6 && r.localHi == 0 && r.localLo == 1
+        : r.family == SocketRow.AF_INET && r.localLo == 0x7F000001L;
+    return loopbackLocal && owns(r.localPort, r.remotePort);
+  }
+
+  /** The same for the local and peer columns of an {@code ss -tan} line. */
+  boolean ownsSs(String local, String peer) {
+    String prefix = family == StandardProtocolFamily.INET6 ? "[::1]:" : "127.0.0.1:";
+    return local.startsWith(prefix) && owns(SsCounts.port(local), SsCounts.port(peer));
   }
 
   static Map<TcpState, Integer> expected() {

@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,11 +38,11 @@ class NetlinkSockDiagTest {
   void ipv4SocketsAgreeWithSsStateByState() throws Exception {
     SsCounts.requireSs();
     try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET)) {
-      assertAgreesWithSs(w::owns, "-4", ChannelWorkload.expected());
+      assertAgreesWithSs(w::owns, w::ownsSs, ChannelWorkload.expected());
       assertThat(rows(w::owns)).allSatisfy(r -> {
-        assertThat(r.family).isEqualTo(SocketRow.AF_INET);
         assertThat(r.localHi).isZero();
-        assertThat(r.localLo).isEqualTo(0x7F000001L);
+        assertThat(r.remoteHi).isZero();
+        assertThat(r.remoteLo).isEqualTo(r.state == TcpState.LISTEN.code() ? 0 : 0x7F000001L);
       });
     }
   }
@@ -50,16 +51,19 @@ class NetlinkSockDiagTest {
   void ipv6SocketsAgreeWithSsStateByState() throws Exception {
     SsCounts.requireSs();
     try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET6)) {
-      assertAgreesWithSs(w::owns, "-6", ChannelWorkload.expected());
+      assertAgreesWithSs(w::owns, w::ownsSs, ChannelWorkload.expected());
       int portA = ChannelWorkload.port(w.a);
       List<SocketRow> rows = rows(w::owns);
-      assertThat(rows).allSatisfy(r -> {
-        assertThat(r.family).isEqualTo(SocketRow.AF_INET6);
-        assertThat(r.localHi).isZero();
-        assertThat(r.localLo).as("::1").isEqualTo(1);
+      assertThat(rows).filteredOn(r -> r.state != TcpState.LISTEN.code()).allSatisfy(r -> {
+        assertThat(r.remoteHi).isZero();
+        assertThat(r.remoteLo).as("::1").isEqualTo(1);
       });
       assertThat(rows).filteredOn(r -> r.state == TcpState.LISTEN.code() && r.localPort == portA)
           .singleElement().satisfies(r -> assertThat(r.remoteUnspecified()).isTrue());
+      // a client toward A: its remote end is [::1]:portA
+      assertThat(rows)
+          .filteredOn(r -> r.state == TcpState.ESTABLISHED.code() && r.remotePort == portA)
+          .hasSize(ChannelWorkload.PAIRS);
     }
   }
 
@@ -67,15 +71,21 @@ class NetlinkSockDiagTest {
   void javaNetSocketsAgreeWithSs() throws Exception {
     SsCounts.requireSs();
     try (LoopbackWorkload w = new LoopbackWorkload()) {
-      assertAgreesWithSs(w::owns, "-a", LoopbackWorkload.expected());
+      // java.net sockets on a dual-stack host are AF_INET6 with IPv4-mapped addresses
+      Predicate<SocketRow> owns = r -> w.owns(r.localPort, r.remotePort)
+          && (r.family == SocketRow.AF_INET ? r.localLo == 0x7F000001L
+              : r.localHi == 0 && r.localLo == 0xFFFF7F000001L);
+      BiPredicate<String, String> ownsSs = (local, peer) ->
+          (local.startsWith("127.0.0.1:") || local.startsWith("[::ffff:127.0.0.1]:"))
+              && w.owns(SsCounts.port(local), SsCounts.port(peer));
+      assertAgreesWithSs(owns, ownsSs, LoopbackWorkload.expected());
     }
   }
 
   @Test
   void timeWaitReportsTheTimeLeftAndListenItsQueues() throws Exception {
     try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET)) {
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(SsCounts.count(netlink, w::owns)).isEqualTo(ChannelWorkload.expected()));
+      awaitSettled(w);
       List<SocketRow> rows = rows(w::owns);
       assertThat(rows).filteredOn(r -> r.state == TcpState.TIME_WAIT.code())
           .hasSize(ChannelWorkload.CLIENT_TW_TO_A + ChannelWorkload.CLIENT_TW_TO_B + 1)
@@ -101,7 +111,8 @@ class NetlinkSockDiagTest {
       SocketChannel client = SocketChannel.open(StandardProtocolFamily.INET);
       client.connect(server.getLocalAddress());
       int clientPort = ((InetSocketAddress) client.getLocalAddress()).getPort();
-      BiPredicate<Integer, Integer> theClient = (local, remote) -> local == clientPort;
+      Predicate<SocketRow> theClient =
+          r -> r.family == SocketRow.AF_INET && r.localPort == clientPort;
       SocketChannel accepted = server.accept();
       long cookie = rows(theClient).getFirst().cookie;
 
@@ -120,11 +131,10 @@ class NetlinkSockDiagTest {
   @Test
   void stateMaskIsAppliedByTheKernel() throws Exception {
     try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET6)) {
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(SsCounts.count(netlink, w::owns)).isEqualTo(ChannelWorkload.expected()));
+      awaitSettled(w);
       List<Integer> states = new ArrayList<>();
       netlink.dump(TcpState.LISTEN.maskBit() | TcpState.CLOSE_WAIT.maskBit(), r -> {
-        if (w.owns(r.localPort, r.remotePort)) {
+        if (w.owns(r)) {
           states.add(r.state);
         }
       });
@@ -153,42 +163,52 @@ class NetlinkSockDiagTest {
         throw new IllegalStateException("sink failed");
       })).hasMessage("sink failed");
       // the unread rest of that reply is gone with the old socket: the next dumps are complete
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-          assertThat(SsCounts.count(netlink, w::owns)).isEqualTo(ChannelWorkload.expected()));
+      awaitSettled(w);
     }
   }
 
   /**
-   * Netlink's and ss's per-state counts equal each other and the workload's. {@code ssFamily}
-   * ({@code -4}, {@code -6}; {@code -a} for both) keeps another family's sockets that happen to
-   * use the same port numbers out of the comparison.
+   * Netlink's and ss's per-state counts equal each other and the workload's. Sockets are told
+   * apart by local address and both ports: on a shared test machine other processes listen on
+   * the same port numbers at other addresses, and TIME_WAIT from earlier runs lingers.
    */
-  private void assertAgreesWithSs(BiPredicate<Integer, Integer> owns, String ssFamily,
+  private void assertAgreesWithSs(Predicate<SocketRow> owns, BiPredicate<String, String> ownsSs,
       Map<TcpState, Integer> expected) {
-    int family = switch (ssFamily) {
-      case "-4" -> SocketRow.AF_INET;
-      case "-6" -> SocketRow.AF_INET6;
-      default -> 0;
-    };
     // the last ACKs cross loopback asynchronously: wait until the states settle, then compare
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-      Map<TcpState, Integer> fromNetlink = new EnumMap<>(TcpState.class);
-      netlink.dump(TcpState.ALL_STATES, r -> {
-        if ((family == 0 || r.family == family) && owns.test(r.localPort, r.remotePort)) {
-          fromNetlink.merge(r.tcpState(), 1, Integer::sum);
-        }
-      });
-      Map<TcpState, Integer> fromSs = SsCounts.count(owns, ssFamily);
-      assertThat(fromNetlink).as("netlink").isEqualTo(expected);
-      assertThat(fromSs).as("ss -Htan " + ssFamily).isEqualTo(fromNetlink);
+      Map<TcpState, Integer> fromNetlink = netlinkCounts(owns, expected);
+      Map<TcpState, Integer> fromSs = SsCounts.countLines("-a", ownsSs);
+      assertThat(fromSs).as("ss -Htan").isEqualTo(fromNetlink);
     });
   }
 
+  /** Waits until the workload's last ACKs have crossed loopback and its states are settled. */
+  private void awaitSettled(ChannelWorkload w) {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        netlinkCounts(w::owns, ChannelWorkload.expected()));
+  }
+
+  /** Per-state counts from netlink, asserted equal to {@code expected}; the message lists rows. */
+  private Map<TcpState, Integer> netlinkCounts(Predicate<SocketRow> owns,
+      Map<TcpState, Integer> expected) throws Exception {
+    Map<TcpState, Integer> counts = new EnumMap<>(TcpState.class);
+    StringBuilder seen = new StringBuilder();
+    netlink.dump(TcpState.ALL_STATES, r -> {
+      if (owns.test(r)) {
+        counts.merge(r.tcpState(), 1, Integer::sum);
+        seen.append(String.format("%n  %s %x:%x:%d -> %x:%x:%d inode %d", r.tcpState(),
+            r.localHi, r.localLo, r.localPort, r.remoteHi, r.remoteLo, r.remotePort, r.inode));
+      }
+    });
+    assertThat(counts).as("netlink rows:" + seen).isEqualTo(expected);
+    return counts;
+  }
+
   /** Copies of the rows the predicate selects. */
-  private List<SocketRow> rows(BiPredicate<Integer, Integer> owns) throws Exception {
+  private List<SocketRow> rows(Predicate<SocketRow> owns) throws Exception {
     List<SocketRow> out = new ArrayList<>();
     netlink.dump(TcpState.ALL_STATES, r -> {
-      if (owns.test(r.localPort, r.remotePort)) {
+      if (owns.test(r)) {
         out.add(copy(r));
       }
     });

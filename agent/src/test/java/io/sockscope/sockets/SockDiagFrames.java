@@ -10,8 +10,9 @@ final class SockDiagFrames {
   private final ByteBuffer buf = ByteBuffer.allocate(8192).order(ByteOrder.nativeOrder());
 
   /** Appends one inet_diag_msg message (plus {@code attrBytes} of trailing rtattr padding). */
-  SockDiagFrames socket(int seq, int flags, TcpState state, String src, int sport, String dst, int dport,
-      long cookie, int expires, int rqueue, int wqueue, int uid, int inode, int attrBytes) throws Exception {
+  SockDiagFrames socket(int seq, int flags, TcpState state, String src, int sport, String dst,
+      int dport, long cookie, int expires, int rqueue, int wqueue, int uid, int inode,
+      int attrBytes) throws Exception {
     int len = 16 + 72 + attrBytes;
     header(len, SockDiagWire.SOCK_DIAG_BY_FAMILY, flags, seq);
     byte[] s = InetAddress.getByName(src).getAddress();
@@ -39,7 +40,8 @@ final class SockDiagFrames {
   SockDiagFrames error(int seq, int error) {
     header(36, SockDiagWire.NLMSG_ERROR, 0, seq);
     buf.putInt(error);
-    buf.putInt(SockDiagWire.REQUEST_SIZE).putShort((short) 20).putShort((short) 0x301).putInt(seq).putInt(0);
+    buf.putInt(SockDiagWire.REQUEST_SIZE).putShort((short) 20).putShort((short) 0x301);
+    buf.putInt(seq).putInt(0);
     return this;
   }
 

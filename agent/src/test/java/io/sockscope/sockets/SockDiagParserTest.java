@@ -14,9 +14,9 @@ class SockDiagParserTest {
   private static final int MULTI = SockDiagWire.NLM_F_MULTI;
 
   /** What a sink saw: copies of the reused row's fields. */
-  private record Seen(int family, int state, long localHi, long localLo, int localPort, long remoteHi,
-      long remoteLo, int remotePort, long cookie, long expiresMs, long rxQueue, long txQueue, int uid,
-      long inode) {
+  private record Seen(int family, int state, long localHi, long localLo, int localPort,
+      long remoteHi, long remoteLo, int remotePort, long cookie, long expiresMs, long rxQueue,
+      long txQueue, int uid, long inode) {
     static Seen of(SocketRow r) {
       return new Seen(r.family, r.state, r.localHi, r.localLo, r.localPort, r.remoteHi, r.remoteLo,
           r.remotePort, r.cookie, r.expiresMs, r.rxQueue, r.txQueue, r.uid, r.inode);
@@ -39,7 +39,8 @@ class SockDiagParserTest {
             0x1_0000_0002L, 0, 0, 0, 1000, 123456, 5)
         .socket(SEQ, MULTI, TcpState.TIME_WAIT, "2001:db8::1", 8080, "fe80::dead:beef", 51234,
             0xFFFF_FFFF_8000_0001L, 59_123, 0, 0, 0, 0, 0)
-        .socket(SEQ, MULTI, TcpState.LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0, 42, 0, 3, 128, 65534, 99, 8)
+        .socket(SEQ, MULTI, TcpState.LISTEN, "0.0.0.0", 8080, "0.0.0.0", 0,
+            42, 0, 3, 128, 65534, 99, 8)
         .datagram();
 
     assertThat(parse(d)).as("more datagrams follow a multi-part reply without DONE").isFalse();
@@ -57,7 +58,8 @@ class SockDiagParserTest {
   void doneEndsTheReplyAcrossDatagrams() throws Exception {
     parser.begin(SEQ);
     assertThat(parse(new SockDiagFrames()
-        .socket(SEQ, MULTI, TcpState.CLOSE_WAIT, "127.0.0.1", 1, "127.0.0.1", 2, 1, 0, 0, 0, 0, 0, 0)
+        .socket(SEQ, MULTI, TcpState.CLOSE_WAIT, "127.0.0.1", 1, "127.0.0.1", 2,
+            1, 0, 0, 0, 0, 0, 0)
         .datagram())).isFalse();
     assertThat(parse(new SockDiagFrames()
         .socket(SEQ, MULTI, TcpState.FIN_WAIT2, "127.0.0.1", 2, "127.0.0.1", 1, 2, 0, 0, 0, 0, 0, 0)
@@ -110,15 +112,19 @@ class SockDiagParserTest {
   void nlmsgLenBeyondTheDatagram() {
     parser.begin(SEQ);
     MemorySegment d = new SockDiagFrames()
-        .header(16 + 72 + 100, SockDiagWire.SOCK_DIAG_BY_FAMILY, MULTI, SEQ).raw(new byte[72]).datagram();
-    assertMalformed(d, "nlmsg_len 188 at offset 0 runs past the end of the datagram (88 bytes left)");
+        .header(16 + 72 + 100, SockDiagWire.SOCK_DIAG_BY_FAMILY, MULTI, SEQ)
+        .raw(new byte[72])
+        .datagram();
+    assertMalformed(d,
+        "nlmsg_len 188 at offset 0 runs past the end of the datagram (88 bytes left)");
   }
 
   @Test
   void nlmsgLenSmallerThanTheHeader() {
     parser.begin(SEQ);
     for (int len : new int[] {0, 4, 15}) {
-      MemorySegment d = new SockDiagFrames().header(len, SockDiagWire.NLMSG_DONE, MULTI, SEQ).datagram();
+      MemorySegment d =
+          new SockDiagFrames().header(len, SockDiagWire.NLMSG_DONE, MULTI, SEQ).datagram();
       assertMalformed(d, "nlmsg_len " + len + " at offset 0 is smaller than the 16-byte header");
     }
   }
@@ -126,7 +132,8 @@ class SockDiagParserTest {
   @Test
   void nlmsgLenWithTheTopBitSetIsNotNegative() {
     parser.begin(SEQ);
-    MemorySegment d = new SockDiagFrames().header(0x8000_0010, SockDiagWire.NLMSG_DONE, MULTI, SEQ).datagram();
+    MemorySegment d =
+        new SockDiagFrames().header(0x8000_0010, SockDiagWire.NLMSG_DONE, MULTI, SEQ).datagram();
     assertMalformed(d, "nlmsg_len 2147483664 at offset 0 runs past the end");
   }
 
@@ -148,15 +155,18 @@ class SockDiagParserTest {
   @Test
   void wrongSequenceNumber() {
     parser.begin(SEQ);
-    assertMalformed(new SockDiagFrames().done(SEQ - 1, 0).datagram(), "nlmsg_seq 6 at offset 0, expected 7");
+    assertMalformed(new SockDiagFrames().done(SEQ - 1, 0).datagram(),
+        "nlmsg_seq 6 at offset 0, expected 7");
   }
 
   @Test
   void unknownMessageTypeAndFamily() throws Exception {
     parser.begin(SEQ);
-    assertMalformed(new SockDiagFrames().header(16, 99, MULTI, SEQ).datagram(), "unexpected nlmsg_type 99");
+    assertMalformed(new SockDiagFrames().header(16, 99, MULTI, SEQ).datagram(),
+        "unexpected nlmsg_type 99");
     MemorySegment d = new SockDiagFrames()
-        .socket(SEQ, MULTI, TcpState.LISTEN, "127.0.0.1", 1, "0.0.0.0", 0, 1, 0, 0, 5, 0, 0, 0).datagram();
+        .socket(SEQ, MULTI, TcpState.LISTEN, "127.0.0.1", 1, "0.0.0.0", 0, 1, 0, 0, 5, 0, 0, 0)
+        .datagram();
     d.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 16, (byte) 1); // AF_UNIX
     assertMalformed(d, "idiag_family 1 at offset 0 is neither AF_INET nor AF_INET6");
   }
@@ -172,7 +182,8 @@ class SockDiagParserTest {
   void singlePartReplyEndsWithItsDatagram() throws Exception {
     parser.begin(SEQ);
     assertThat(parse(new SockDiagFrames()
-        .socket(SEQ, 0, TcpState.ESTABLISHED, "::1", 1, "::1", 2, 1, 0, 0, 0, 0, 0, 0).datagram())).isTrue();
+        .socket(SEQ, 0, TcpState.ESTABLISHED, "::1", 1, "::1", 2, 1, 0, 0, 0, 0, 0, 0)
+        .datagram())).isTrue();
     assertThat(seen).singleElement().satisfies(s -> {
       assertThat(s.localHi()).isZero();
       assertThat(s.localLo()).isEqualTo(1);
