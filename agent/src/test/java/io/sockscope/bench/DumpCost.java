@@ -99,6 +99,7 @@ public final class DumpCost {
         }
       }
       print(sockets, runs, nanos, counts);
+      cpuSplit(netlink, runs);
     }
     if (agent != null) {
       agentFigures(agent);
@@ -137,6 +138,25 @@ public final class DumpCost {
       s.read(one);
       s.close();
     }
+  }
+
+  /** Where a netlink dump's time goes: kernel (walk and copy) or Java (parse). */
+  private static void cpuSplit(NetlinkSockDiag netlink, int runs) throws IOException {
+    var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    long[] user = new long[runs];
+    long[] system = new long[runs];
+    for (int r = 0; r < runs; r++) {
+      long u = threads.getCurrentThreadUserTime();
+      long c = threads.getCurrentThreadCpuTime();
+      netlink.dump(TcpState.ALL_STATES, row -> {});
+      user[r] = threads.getCurrentThreadUserTime() - u;
+      system[r] = threads.getCurrentThreadCpuTime() - c - user[r];
+    }
+    // per-thread user/system times advance in scheduler ticks: report the mean over all runs
+    double userMean = Arrays.stream(user).sum() / (double) runs;
+    double systemMean = Arrays.stream(system).sum() / (double) runs;
+    System.out.printf("%nnetlink dump CPU (mean of %d): user %s, system %s%n", runs,
+        ms(userMean), ms(systemMean));
   }
 
   /** Child mode: {@code n} connected pairs on loopback, held until stdin closes. */
