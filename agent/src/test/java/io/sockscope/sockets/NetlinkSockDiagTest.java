@@ -157,6 +157,34 @@ class NetlinkSockDiagTest {
   }
 
   @Test
+  void closeDuringADumpWaitsForItToFinish() throws Exception {
+    try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET)) {
+      var inSink = new java.util.concurrent.CountDownLatch(1);
+      var closed = new java.util.concurrent.CountDownLatch(1);
+      var dump = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try {
+          return netlink.dump(TcpState.ALL_STATES, r -> {
+            inSink.countDown();
+            try {
+              closed.await(); // the sampler's thread is still reading when shutdown closes
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      inSink.await();
+      netlink.close(); // returns at once: the running dump releases the native memory
+      closed.countDown();
+      assertThat(dump.get()).isGreaterThanOrEqualTo(ChannelWorkload.PAIRS * 2);
+      assertThatThrownBy(() -> netlink.dump(TcpState.ALL_STATES, r -> {}))
+          .hasMessage("netlink: source is closed");
+    }
+  }
+
+  @Test
   void aSinkThatThrowsLeavesTheSourceUsable() throws Exception {
     try (ChannelWorkload w = new ChannelWorkload(StandardProtocolFamily.INET)) {
       assertThatThrownBy(() -> netlink.dump(TcpState.ALL_STATES, r -> {
