@@ -58,6 +58,22 @@ public final class Agent implements AutoCloseable {
 
   private void startComponents(boolean demo) {
     // sockets, tls, kubernetes and the injector are wired here, each in its own method
+    startInjector();
+  }
+
+  /** {@code --role injector}: the HTTPS admission webhook beside the usual HTTP port. */
+  private void startInjector() {
+    if (config.role() != io.sockscope.config.Role.INJECTOR) {
+      return;
+    }
+    try {
+      var webhook =
+          io.sockscope.injector.WebhookServer.start("0.0.0.0", config.injector(), metrics.meters());
+      closeables.push(webhook);
+      logger.log(Level.INFO, "sidecar injector: https://0.0.0.0:" + webhook.port() + "/mutate");
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new StartupException("cannot start the injector webhook: " + e.getMessage(), e);
+    }
   }
 
   private static String describe(RuntimeException e) {
