@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /** The chart rendered by the real Helm engine (helm-java), each document parsed by Fabric8. */
-record RenderedChart(String yaml, List<HasMetadata> objects) {
-  static final String RELEASE = "shop";
-  static final String NAMESPACE = "checkout";
+public record RenderedChart(String yaml, List<HasMetadata> objects) {
+  public static final String RELEASE = "shop";
+  public static final String NAMESPACE = "checkout";
   private static final Pattern DOC_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
 
   static Path repo() {
@@ -42,7 +42,7 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
    * {@code $KUBECONFIG} even for a template (the pom points it at target/helm-kubeconfig), which
    * {@link SharedCluster} fills with a mock API.
    */
-  static RenderedChart render(Path valuesFile, Map<String, Object> sets) {
+  public static RenderedChart render(Path valuesFile, Map<String, Object> sets) {
     SharedCluster.get();
     TemplateCommand cmd =
         new Helm(renderableCopy()).template().withName(RELEASE).withNamespace(NAMESPACE);
@@ -56,7 +56,7 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
     return new RenderedChart(yaml, parse(yaml));
   }
 
-  static RenderedChart render(Map<String, Object> sets) {
+  public static RenderedChart render(Map<String, Object> sets) {
     return render(null, sets);
   }
 
@@ -120,11 +120,11 @@ record RenderedChart(String yaml, List<HasMetadata> objects) {
     return objects.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
-  List<HasMetadata> kind(String kind) {
+  public List<HasMetadata> kind(String kind) {
     return objects.stream().filter(o -> o.getKind().equals(kind)).toList();
   }
 
-  <T extends HasMetadata> T one(Class<T> type, String name) {
+  public <T extends HasMetadata> T one(Class<T> type, String name) {
     Optional<T> found = all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst();
     return found.orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name));
   }
