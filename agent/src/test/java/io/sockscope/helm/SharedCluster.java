@@ -1,6 +1,14 @@
 package io.sockscope.helm;
 
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,9 +24,16 @@ final class SharedCluster {
 
   private SharedCluster() {}
 
+  /** A mock API in CRUD mode (stores what is created) that also answers expectations. */
+  static KubernetesMockServer crudServer() {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    return new KubernetesMockServer(new Context(), new MockWebServer(), responses,
+        new KubernetesMixedDispatcher(responses), false);
+  }
+
   static synchronized FakeCluster get() {
     if (cluster == null) {
-      KubernetesMockServer server = new KubernetesMockServer(false);
+      KubernetesMockServer server = crudServer();
       server.init();
       cluster = new FakeCluster(server, "1.33.0");
       String path = System.getenv("KUBECONFIG");
