@@ -39,7 +39,8 @@ public record AgentConfig(
     return new AgentConfig(role, p, procRoot, sockets, tls, kubernetes, injector);
   }
 
-  AgentConfig withTls(List<TlsTargetConfig> targets, List<String> caFiles) {
+  /** Adds TLS targets and trust anchors (flags, the demo); validate afterwards. */
+  public AgentConfig withTls(List<TlsTargetConfig> targets, List<String> caFiles) {
     return new AgentConfig(
         role, port, procRoot, sockets, tls.withExtra(targets, caFiles), kubernetes, injector);
   }

@@ -85,7 +85,25 @@ public final class ConfigLoader {
     if (root instanceof IllegalArgumentException || root instanceof ConfigException) {
       return firstLine(root.getMessage());
     }
-    return firstLine(e.getOriginalMessage());
+    String m = firstLine(e.getOriginalMessage());
+    // "Cannot deserialize value of type `io.sockscope.config.SocketsConfig` from Array value (...)"
+    var wrongType = java.util.regex.Pattern.compile("Cannot deserialize value of type `(?:[\\w.]+\\.)?([\\w$<>]+)` from (\\w+).*").matcher(m);
+    if (wrongType.matches()) {
+      String type = wrongType.group(1).replace("Config", "").replace("java.lang.", "");
+      return "wrong type: expected " + (type.isEmpty() ? "a mapping" : article(type)) + ", got " + wrongType.group(2).toLowerCase(java.util.Locale.ROOT);
+    }
+    return m;
+  }
+
+  private static String article(String type) {
+    return switch (type) {
+      case "Integer", "int", "Long", "long" -> "a whole number";
+      case "Double", "double" -> "a number";
+      case "Boolean", "boolean" -> "true or false";
+      case "String" -> "a string";
+      case "List" -> "a list";
+      default -> "a mapping (" + type + ")";
+    };
   }
 
   private static String firstLine(String s) {

@@ -1,0 +1,181 @@
+package io.sockscope.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.Labels;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.sockscope.sockets.CloseInitiator;
+import io.sockscope.sockets.KernelCounters;
+import io.sockscope.sockets.KernelEvent;
+import io.sockscope.sockets.SamplerListener;
+import io.sockscope.sockets.SocketRole;
+import io.sockscope.sockets.SocketSampler;
+import io.sockscope.sockets.SocketSnapshot;
+import io.sockscope.sockets.TcpState;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Binds the socket sampler to the registry (DESIGN §5, socket rows). Gauges are built from the
+ * latest {@link SocketSnapshot} at scrape time (a scrape does no I/O); counters read the close
+ * tracker and the kernel MIBs; the sampler reports its own cost and failures here.
+ */
+public final class SocketMetrics implements MultiCollector, SamplerListener {
+  private static final Duration[] BUCKETS = {
+    Duration.ofNanos(50_000), Duration.ofNanos(100_000), Duration.ofNanos(250_000),
+    Duration.ofNanos(500_000), Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
+    Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+    Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2)
+  };
+
+  private final Supplier<SocketSnapshot> snapshot;
+  private final MeterRegistry registry;
+  private final Map<Tier, Map<Reason, Counter>> errors = new EnumMap<>(Tier.class);
+
+  public SocketMetrics(Supplier<SocketSnapshot> snapshot, MeterRegistry registry, String dumpSource) {
+    this.snapshot = snapshot;
+    this.registry = registry;
+    for (Tier t : Tier.values()) {
+      Map<Reason, Counter> byReason = new EnumMap<>(Reason.class);
+      for (Reason r : Reason.values()) {
+        byReason.put(r, Counter.builder("sockscope.sampler.errors")
+            .description("Failed samples by tier and reason; the agent keeps serving the last good values.")
+            .tag("tier", t.label()).tag("reason", r.label()).register(registry));
+      }
+      errors.put(t, byReason);
+    }
+    timer(Tier.COUNTERS, "kernel");
+    timer(Tier.DUMP, dumpSource);
+  }
+
+  /** Counters that read the sampler: closes (tracker) and kernel events (MIBs). */
+  public void bindCounters(SocketSampler sampler) {
+    for (CloseInitiator i : CloseInitiator.values()) {
+      for (SocketRole r : SocketRole.values()) {
+        FunctionCounter.builder("sockscope.tcp.closes", sampler, s -> s.snapshot().closes(i, r))
+            .description("Connections closed, by who sent the first FIN (local: this pod, peer: the remote side, unknown: too short-lived to see).")
+            .tag("initiator", i.label()).tag("role", r.label()).register(registry);
+      }
+    }
+    for (KernelEvent e : KernelEvent.values()) {
+      FunctionCounter.builder("sockscope.tcp.kernel.events", sampler, s -> mib(s, e))
+          .description("Per-namespace TCP MIB counters from /proc/net/snmp and /proc/net/netstat.")
+          .tag("event", e.label()).register(registry);
+    }
+    FunctionCounter.builder("sockscope.tcp.resets", sampler, s -> mib(s, KernelEvent.OUT_RSTS))
+        .description("TCP resets: sent = Tcp OutRsts; received = Tcp EstabResets (established connections ended by a reset).")
+        .tag("direction", "sent").register(registry);
+    FunctionCounter.builder("sockscope.tcp.resets", sampler, s -> mib(s, KernelEvent.ESTAB_RESETS))
+        .description("TCP resets: sent = Tcp OutRsts; received = Tcp EstabResets (established connections ended by a reset).")
+        .tag("direction", "received").register(registry);
+  }
+
+  private static double mib(SocketSampler s, KernelEvent e) {
+    KernelCounters.Sample c = s.counters();
+    return c == null ? 0 : c.get(e);
+  }
+
+  private Timer timer(Tier tier, String source) {
+    return Timer.builder("sockscope.sampler.duration")
+        .description("Cost of one sample: tier counters reads the MIBs, tier dump walks every socket.")
+        .tag("tier", tier.label()).tag("source", source)
+        .serviceLevelObjectives(BUCKETS)
+        .register(registry);
+  }
+
+  @Override
+  public void sampled(Tier tier, String source, long nanos) {
+    timer(tier, source).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  @Override
+  public void failed(Tier tier, Reason reason) {
+    errors.get(tier).get(reason).increment();
+  }
+
+  @Override
+  public MetricSnapshots collect() {
+    SocketSnapshot s = snapshot.get();
+    return MetricSnapshots.of(
+        sockets(s),
+        peers(s),
+        closeWait(s),
+        ephemeralInUse(s),
+        gauge("sockscope_tcp_ephemeral_ports_usable", "Local ports connect() may use: ip_local_port_range minus ip_local_reserved_ports.", s.ephemeralUsable()),
+        gauge("sockscope_tcp_ephemeral_port_utilization_ratio", "Highest share of the usable ephemeral ports held toward any one destination.", s.ephemeralUtilization()),
+        listenQueues(s, false),
+        listenQueues(s, true),
+        gauge("sockscope_sampler_sockets_scanned", "Sockets seen in the last dump.", s.scanned()));
+  }
+
+  private static GaugeSnapshot sockets(SocketSnapshot s) {
+    var b = GaugeSnapshot.builder().name("sockscope_tcp_sockets")
+        .help("TCP sockets by family, state and role in the last dump.");
+    for (int f = 0; f < SocketSnapshot.FAMILIES.length; f++) {
+      for (TcpState st : TcpState.values()) {
+        if (st == TcpState.NEW_SYN_RECV) {
+          continue; // counted as syn_recv, as ss shows it
+        }
+        for (SocketRole r : SocketRole.values()) {
+          b.dataPoint(point(s.count(f, st, r), "family", SocketSnapshot.FAMILIES[f], "role", r.label(), "state", st.label()));
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static GaugeSnapshot peers(SocketSnapshot s) {
+    var b = GaugeSnapshot.builder().name("sockscope_tcp_peer_sockets")
+        .help("Sockets toward the top-K remote endpoints (peer: Service name or IP; port: remote port for clients, local port for servers).");
+    for (SocketSnapshot.PeerSockets p : s.peers()) {
+      b.dataPoint(point(p.count(), "peer", p.peer(), "port", p.port(), "role", p.role(), "state", p.state()));
+    }
+    return b.build();
+  }
+
+  private static GaugeSnapshot closeWait(SocketSnapshot s) {
+    var b = GaugeSnapshot.builder().name("sockscope_tcp_close_wait_oldest_seconds")
+        .help("Age of the oldest CLOSE_WAIT socket since it was first seen in CLOSE_WAIT (0 when none).");
+    for (SocketRole r : SocketRole.values()) {
+      b.dataPoint(point(s.closeWaitOldest(r), "role", r.label()));
+    }
+    return b.build();
+  }
+
+  private static GaugeSnapshot ephemeralInUse(SocketSnapshot s) {
+    var b = GaugeSnapshot.builder().name("sockscope_tcp_ephemeral_ports_in_use")
+        .help("Local ephemeral ports held toward one destination (remote ip and port), any state, top-K.");
+    for (SocketSnapshot.PortsInUse p : s.ephemeralInUse()) {
+      b.dataPoint(point(p.inUse(), "peer", p.peer(), "port", p.port()));
+    }
+    return b.build();
+  }
+
+  private static GaugeSnapshot listenQueues(SocketSnapshot s, boolean limit) {
+    var b = GaugeSnapshot.builder()
+        .name(limit ? "sockscope_tcp_listen_queue_limit" : "sockscope_tcp_listen_queue")
+        .help(limit ? "Accept queue limit (backlog) per listening port (netlink source only)." : "Connections waiting in the accept queue per listening port.");
+    for (SocketSnapshot.ListenQueue q : s.listenQueues()) {
+      if (!limit || q.limit() >= 0) {
+        b.dataPoint(point(limit ? q.limit() : q.queue(), "port", String.valueOf(q.port())));
+      }
+    }
+    return b.build();
+  }
+
+  private static GaugeSnapshot gauge(String name, String help, double value) {
+    return GaugeSnapshot.builder().name(name).help(help).dataPoint(point(value)).build();
+  }
+
+  private static GaugeDataPointSnapshot point(double value, String... labels) {
+    return GaugeDataPointSnapshot.builder().value(value).labels(Labels.of(labels)).build();
+  }
+}

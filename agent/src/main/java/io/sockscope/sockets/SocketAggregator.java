@@ -1,0 +1,247 @@
+package io.sockscope.sockets;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Folds the sockets of one dump into a {@link SocketSnapshot} without keeping them: counts by
+ * family/state/role, per-destination counts, listen queues, and the close tracker's sightings.
+ *
+ * <p>Roles need the namespace's LISTEN ports before the other sockets: both sources deliver a
+ * family's listeners first (the kernel walks the listening hash before the established hash, in
+ * {@code tcp_seq_start} and in {@code inet_diag_dump_icsk}), and recent dumps' listeners are
+ * remembered for the rest.
+ */
+public final class SocketAggregator implements SocketSink {
+  /** Bound on the endpoints kept for peer-derived TLS targets: a pod with more is a proxy. */
+  static final int MAX_ENDPOINTS = 256;
+
+  private final CloseTracker tracker;
+  private EphemeralPorts ephemeral = EphemeralPorts.LINUX_DEFAULT;
+  private final BitSet listening = new BitSet(65536);
+  // Ports that listened recently, with when they were last seen listening. A server's socket
+  // outlives its listener by TIME_WAIT's 60 s; remembering the port for 120 s keeps such sockets
+  // "server" instead of turning them into "client" sockets whose local port happens to be
+  // ephemeral (a ServerSocket(0) listens on an ephemeral port).
+  private final Map<Integer, Long> listenedRecently = new HashMap<>();
+  static final long LISTENER_MEMORY_SECONDS = 120;
+  private final int[] counts = new int[2 * SocketSnapshot.STATES * SocketSnapshot.ROLES];
+  private final Map<PeerKey, long[]> peers = new HashMap<>();
+  private final Map<Integer, long[]> listenQueues = new TreeMap<>();
+  private final long[] closeWaitFirstSeen = new long[SocketSnapshot.ROLES];
+  private final java.util.Set<String> clientEndpoints = new java.util.TreeSet<>();
+  private java.util.Set<Integer> watchedPorts = java.util.Set.of();
+  private long scanned;
+  private long now;
+
+  /** Remote ports whose client connections are reported as endpoints (TLS peer-derived targets). */
+  public void watchPorts(java.util.Set<Integer> ports) {
+    watchedPorts = java.util.Set.copyOf(ports);
+  }
+
+  public SocketAggregator(CloseTracker tracker) {
+    this.tracker = tracker;
+  }
+
+  /** A remote endpoint: address and the port that names the service (see {@link #accept}). */
+  private record PeerKey(int family, long hi, long lo, int port) {}
+
+  public void begin(long nowSeconds, EphemeralPorts ports) {
+    now = nowSeconds;
+    ephemeral = ports;
+    listening.stream().forEach(p -> listenedRecently.put(p, now));
+    listenedRecently.values().removeIf(seen -> now - seen > LISTENER_MEMORY_SECONDS);
+    listening.clear();
+    java.util.Arrays.fill(counts, 0);
+    java.util.Arrays.fill(closeWaitFirstSeen, Long.MAX_VALUE);
+    peers.clear();
+    listenQueues.clear();
+    clientEndpoints.clear();
+    scanned = 0;
+    tracker.begin(nowSeconds);
+  }
+
+  @Override
+  public void accept(SocketRow row) {
+    scanned++;
+    int state = row.state == TcpState.NEW_SYN_RECV.code() ? TcpState.SYN_RECV.code() : row.state;
+    TcpState tcpState = TcpState.ofCode(state);
+    if (tcpState == null) {
+      return;
+    }
+    // The family label follows the address, not the socket: an IPv4 connection on a dual-stack
+    // (AF_INET6) socket has IPv4-mapped addresses and counts as ipv4, which is what an SRE means.
+    int family = row.family == SocketRow.AF_INET6 && !ipv4Mapped(row) ? 1 : 0;
+    if (tcpState == TcpState.LISTEN) {
+      listening.set(row.localPort);
+      counts[SocketSnapshot.index(family, state, SocketRole.SERVER.ordinal())]++;
+      long[] q = listenQueues.computeIfAbsent(row.localPort, p -> new long[] {0, 0});
+      q[0] += row.rxQueue;
+      q[1] = row.cookie != 0 ? q[1] + row.txQueue : -1; // procfs has no limit
+      return;
+    }
+    SocketRole role = roleOf(row.localPort);
+    long firstSeen = tracker.observe(row.identity(), tcpState, role);
+    if (firstSeen == CloseTracker.DUPLICATE) {
+      scanned--;
+      return;
+    }
+    counts[SocketSnapshot.index(family, state, role.ordinal())]++;
+    if (tcpState == TcpState.CLOSE_WAIT && firstSeen < closeWaitFirstSeen[role.ordinal()]) {
+      closeWaitFirstSeen[role.ordinal()] = firstSeen;
+    }
+    if (row.remoteUnspecified()) {
+      return; // bound but never connected (CLOSE): no peer, no port held toward anyone
+    }
+    // For a server socket the remote port is the client's ephemeral port: meaningless and
+    // unbounded. The service port is the local one.
+    int port = role == SocketRole.SERVER ? row.localPort : row.remotePort;
+    long[] c = peers.computeIfAbsent(new PeerKey(row.family, row.remoteHi, row.remoteLo, port),
+        k -> new long[SocketSnapshot.STATES * SocketSnapshot.ROLES + 1]);
+    c[state * SocketSnapshot.ROLES + role.ordinal()]++;
+    if (role == SocketRole.CLIENT) {
+      c[c.length - 1]++; // an ephemeral port held toward this destination
+      if (tcpState == TcpState.ESTABLISHED && watchedPorts.contains(row.remotePort)
+          && clientEndpoints.size() < MAX_ENDPOINTS) {
+        String ip = Addresses.text(row.family, row.remoteHi, row.remoteLo);
+        clientEndpoints.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + row.remotePort);
+      }
+    }
+  }
+
+  private static boolean ipv4Mapped(SocketRow row) {
+    return row.localHi == 0 && (row.localLo >>> 32) == 0xFFFFL;
+  }
+
+  SocketRole roleOf(int localPort) {
+    if (listening.get(localPort) || listenedRecently.containsKey(localPort)) {
+      return SocketRole.SERVER;
+    }
+    return ephemeral.contains(localPort) ? SocketRole.CLIENT : SocketRole.OTHER;
+  }
+
+  /** ESTABLISHED count per role in the dump being aggregated (for the unknown-close reconcile). */
+  long[] established() {
+    long[] out = new long[SocketSnapshot.ROLES];
+    for (int f = 0; f < 2; f++) {
+      for (int r = 0; r < SocketSnapshot.ROLES; r++) {
+        out[r] += counts[SocketSnapshot.index(f, TcpState.ESTABLISHED.code(), r)];
+      }
+    }
+    return out;
+  }
+
+  /** Ends the dump for the close tracker (vanished sockets); then {@link #build}. */
+  void endDump() {
+    tracker.end();
+  }
+
+  /** Builds the snapshot of the ended dump; peers beyond the top {@code topK} go to "other". */
+  SocketSnapshot build(String source, long durationNanos, PeerNamer namer, int topK) {
+    Map<List<Object>, long[]> named = new HashMap<>();
+    for (var e : peers.entrySet()) {
+      PeerKey k = e.getKey();
+      String name = namer.name(Addresses.text(k.family(), k.hi(), k.lo()));
+      long[] sum = named.computeIfAbsent(List.of(name, k.port()), x -> new long[e.getValue().length]);
+      for (int i = 0; i < sum.length; i++) {
+        sum[i] += e.getValue()[i];
+      }
+    }
+    int usable = ephemeral.usable();
+    long maxInUse = named.values().stream().mapToLong(c -> c[c.length - 1]).max().orElse(0);
+    double[] oldest = new double[SocketSnapshot.ROLES];
+    for (int r = 0; r < oldest.length; r++) {
+      oldest[r] = closeWaitFirstSeen[r] == Long.MAX_VALUE ? 0 : Math.max(0, now - closeWaitFirstSeen[r]);
+    }
+    List<SocketSnapshot.ListenQueue> queues = new ArrayList<>();
+    listenQueues.forEach((port, q) -> queues.add(new SocketSnapshot.ListenQueue(port, q[0], q[1])));
+    long[] closes = new long[3 * SocketSnapshot.ROLES];
+    for (CloseInitiator i : CloseInitiator.values()) {
+      for (SocketRole r : SocketRole.values()) {
+        closes[i.ordinal() * SocketSnapshot.ROLES + r.ordinal()] = tracker.closes(i, r);
+      }
+    }
+    return new SocketSnapshot(System.currentTimeMillis(), source, scanned, durationNanos,
+        counts.clone(), topPeers(named, topK), topEphemeral(named, topK), usable,
+        usable == 0 ? 0 : (double) maxInUse / usable, oldest, List.copyOf(queues), closes,
+        List.copyOf(clientEndpoints));
+  }
+
+  private static List<SocketSnapshot.PeerSockets> topPeers(Map<List<Object>, long[]> named, int topK) {
+    List<Map.Entry<List<Object>, long[]>> sorted = sortedBy(named, c -> total(c));
+    long[] other = null;
+    List<SocketSnapshot.PeerSockets> out = new ArrayList<>();
+    for (int i = 0; i < sorted.size(); i++) {
+      long[] c = sorted.get(i).getValue();
+      if (i < topK) {
+        emit(out, (String) sorted.get(i).getKey().get(0), String.valueOf(sorted.get(i).getKey().get(1)), c);
+      } else {
+        other = other == null ? new long[c.length] : other;
+        for (int k = 0; k < c.length; k++) {
+          other[k] += c[k];
+        }
+      }
+    }
+    if (other != null) {
+      emit(out, "other", "other", other);
+    }
+    return List.copyOf(out);
+  }
+
+  private static void emit(List<SocketSnapshot.PeerSockets> out, String peer, String port, long[] c) {
+    for (int s = 0; s < SocketSnapshot.STATES; s++) {
+      for (int r = 0; r < SocketSnapshot.ROLES; r++) {
+        long n = c[s * SocketSnapshot.ROLES + r];
+        if (n > 0) {
+          out.add(new SocketSnapshot.PeerSockets(peer, port, TcpState.ofCode(s).label(), SocketRole.of(r).label(), n));
+        }
+      }
+    }
+  }
+
+  private static List<SocketSnapshot.PortsInUse> topEphemeral(Map<List<Object>, long[]> named, int topK) {
+    List<Map.Entry<List<Object>, long[]>> sorted = sortedBy(named, c -> c[c.length - 1]);
+    List<SocketSnapshot.PortsInUse> out = new ArrayList<>();
+    long other = 0;
+    boolean hasOther = false;
+    for (int i = 0; i < sorted.size(); i++) {
+      long inUse = sorted.get(i).getValue()[sorted.get(i).getValue().length - 1];
+      if (inUse == 0) {
+        break;
+      }
+      if (i < topK) {
+        var k = sorted.get(i).getKey();
+        out.add(new SocketSnapshot.PortsInUse((String) k.get(0), String.valueOf(k.get(1)), inUse));
+      } else {
+        other += inUse;
+        hasOther = true;
+      }
+    }
+    if (hasOther) {
+      out.add(new SocketSnapshot.PortsInUse("other", "other", other));
+    }
+    return List.copyOf(out);
+  }
+
+  private static List<Map.Entry<List<Object>, long[]>> sortedBy(
+      Map<List<Object>, long[]> named, java.util.function.ToLongFunction<long[]> weight) {
+    List<Map.Entry<List<Object>, long[]>> sorted = new ArrayList<>(named.entrySet());
+    // Heaviest first; ties by name so the chosen top K is stable between scrapes.
+    sorted.sort(Comparator.<Map.Entry<List<Object>, long[]>>comparingLong(e -> -weight.applyAsLong(e.getValue()))
+        .thenComparing(e -> e.getKey().toString()));
+    return sorted;
+  }
+
+  private static long total(long[] c) {
+    long n = 0;
+    for (int i = 0; i < c.length - 1; i++) {
+      n += c[i];
+    }
+    return n;
+  }
+}

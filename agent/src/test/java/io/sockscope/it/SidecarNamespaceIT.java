@@ -1,0 +1,197 @@
+package io.sockscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * End to end: the built jar runs inside a network namespace ("the pod"), a known workload runs
+ * there with its peer in a second namespace, and /metrics is compared with the workload's ground
+ * truth and with {@code ss} run in the pod's namespace.
+ */
+class SidecarNamespaceIT {
+  private static NetworkNamespaces ns;
+  private static AgentProcess agent;
+  private static Process peer;
+  private static Process pod;
+
+  @BeforeAll
+  static void start() throws Exception {
+    ns = NetworkNamespaces.create();
+    Path config = Files.createTempFile("sockscope-e2e", ".yaml");
+    Files.writeString(config, """
+        role: sidecar
+        sockets:
+          counterInterval: 500ms
+          dumpInterval: 1s
+        tls:
+          peerTargets: false
+        kubernetes:
+          enabled: false
+        """);
+    agent = AgentProcess.start(NetworkNamespaces.in(ns.pod), "http://" + NetworkNamespaces.POD_SCRAPE_IP + ":9102",
+        "--config", config.toString());
+    agent.awaitReady(Duration.ofSeconds(20));
+    Thread.sleep(1500); // the baseline dump is done; the workload starts after it
+
+    peer = workload(ns.peer, "peer", NetworkNamespaces.PEER_IP, NetworkNamespaces.POD_IP);
+    awaitLine(peer, "ready");
+    pod = workload(ns.pod, "pod", NetworkNamespaces.PEER_IP);
+    awaitLine(pod, "ready");
+    peer.getOutputStream().write('\n'); // the pod's server is up: connect to it
+    peer.getOutputStream().flush();
+    awaitLine(peer, "done");
+    awaitLine(pod, "done");
+    // Three complete dumps after the last close (on a loaded machine a dump may start late; a
+    // vanished socket counts after two dumps without it).
+    double dumps = agent.scrape().sum("sockscope_sampler_duration_seconds_count", "tier", "dump");
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (agent.scrape().sum("sockscope_sampler_duration_seconds_count", "tier", "dump") < dumps + 3) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no new dumps within 30 s:\n" + agent.log());
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static Process workload(String namespace, String... args) throws IOException {
+    List<String> cmd = NetworkNamespaces.in(namespace, AgentProcess.java(), "-cp", System.getProperty("java.class.path"),
+        Workload.class.getName());
+    cmd = new java.util.ArrayList<>(cmd);
+    cmd.addAll(List.of(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+  }
+
+  private static void awaitLine(Process p, String expected) throws IOException {
+    var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; (line = r.readLine()) != null; ) {
+      if (line.equals(expected)) {
+        return;
+      }
+    }
+    throw new AssertionError("workload ended before '" + expected + "'");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (Process p : new Process[] {pod, peer}) {
+      if (p != null) {
+        p.destroyForcibly().waitFor();
+      }
+    }
+    if (agent != null) {
+      agent.close();
+    }
+    if (ns != null) {
+      ns.close();
+    }
+  }
+
+  // TIME_WAIT and ports are compared with ss, the kernel's own view at the same moment: the kernel
+  // may cut a TIME_WAIT short (an RST from the peer kills it, RFC 1337), so the workload's numbers
+  // are an upper bound for live sockets. The close counts below are compared with the workload.
+
+  @Test
+  void timeWaitMatchesSs() throws Exception {
+    PromText m = agent.scrape();
+    List<String[]> ss = ss();
+    long clientTw = ss.stream().filter(l -> l[0].equals("TIME-WAIT") && (port(l[4]) == 7001 || port(l[4]) == 7002)).count();
+    long serverTw = ss.stream().filter(l -> l[0].equals("TIME-WAIT") && port(l[3]) == 8001).count();
+    assertThat(m.sum("sockscope_tcp_sockets", "state", "time_wait", "role", "client")).as(() -> describe(m)).isEqualTo(clientTw);
+    assertThat(m.sum("sockscope_tcp_sockets", "state", "time_wait", "role", "server")).isEqualTo(serverTw);
+    assertThat(m.sum("sockscope_tcp_sockets", "state", "time_wait")).isEqualTo(ss.stream().filter(l -> l[0].equals("TIME-WAIT")).count());
+    assertThat(clientTw).isBetween(1L, (long) Workload.TW_7001 + Workload.TW_7002);
+  }
+
+  @Test
+  void clientTimeWaitAndPortsPerDestination() throws Exception {
+    PromText m = agent.scrape();
+    List<String[]> ss = ss();
+    String peerIp = NetworkNamespaces.PEER_IP;
+    for (int port : new int[] {7001, 7002}) {
+      long tw = ss.stream().filter(l -> l[0].equals("TIME-WAIT") && port(l[4]) == port).count();
+      assertThat(m.sum("sockscope_tcp_peer_sockets", "peer", peerIp, "port", String.valueOf(port), "state", "time_wait", "role", "client"))
+          .as(() -> describe(m)).isEqualTo(tw);
+      assertThat(m.sum("sockscope_tcp_ephemeral_ports_in_use", "peer", peerIp, "port", String.valueOf(port))).isEqualTo(tw);
+    }
+    assertThat(m.sum("sockscope_tcp_peer_sockets", "peer", peerIp, "port", "8001", "state", "time_wait", "role", "server"))
+        .isEqualTo(ss.stream().filter(l -> l[0].equals("TIME-WAIT") && port(l[3]) == 8001).count());
+    assertThat(m.sum("sockscope_tcp_ephemeral_ports_in_use", "peer", peerIp, "port", "7003")).isEqualTo(Workload.LEAKED);
+    double usable = m.sum("sockscope_tcp_ephemeral_ports_usable");
+    assertThat(usable).isEqualTo(28232);
+    double most = ss.stream().filter(l -> port(l[4]) == 7001).count();
+    assertThat(m.sum("sockscope_tcp_ephemeral_port_utilization_ratio")).isEqualTo(most / usable);
+  }
+
+  @Test
+  void closeWaitLeakIsCountedAndAges() throws Exception {
+    PromText m = agent.scrape();
+    assertThat(m.sum("sockscope_tcp_sockets", "state", "close_wait", "role", "client")).isEqualTo(Workload.LEAKED);
+    assertThat(ssCount("CLOSE-WAIT")).isEqualTo(Workload.LEAKED);
+    assertThat(m.sum("sockscope_tcp_close_wait_oldest_seconds", "role", "client")).isGreaterThan(0);
+  }
+
+  @Test
+  void closeInitiatorsMatchTheTruth() throws Exception {
+    PromText m = agent.scrape();
+    // Local closes are exact: every one enters TIME_WAIT, seen by a dump or counted by the kernel.
+    assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "local", "role", "client"))
+        .as(agent.log()).isEqualTo(Workload.TW_7001 + Workload.TW_7002);
+    // The pod's own server: exactly its closes, plus at most one per scrape connection of this test.
+    assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "local", "role", "server"))
+        .isGreaterThanOrEqualTo(Workload.SERVER_TW);
+    // Peer closes: at least 95% of the truth, never more.
+    double peerClosed = m.sum("sockscope_tcp_closes_total", "initiator", "peer", "role", "client");
+    assertThat(peerClosed).isLessThanOrEqualTo(Workload.PEER_CLOSED).isGreaterThanOrEqualTo(0.95 * Workload.PEER_CLOSED);
+    // Closes no dump could see are reconciled from the MIB deltas as unknown, not guessed as peer.
+    assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "unknown", "role", "client"))
+        .isEqualTo(Workload.UNSEEN);
+  }
+
+  @Test
+  void selfMetricsAndBuildInfo() throws Exception {
+    PromText m = agent.scrape();
+    assertThat(m.sum("sockscope_build_info")).isEqualTo(1);
+    assertThat(m.sum("sockscope_sampler_duration_seconds_count", "tier", "dump")).isGreaterThanOrEqualTo(3);
+    assertThat(m.sum("sockscope_sampler_errors_total")).isZero();
+    assertThat(m.sum("sockscope_tcp_kernel_events_total", "event", "active_opens"))
+        .isGreaterThanOrEqualTo(Workload.TW_7001 + Workload.TW_7002 + Workload.PEER_CLOSED + Workload.UNSEEN);
+  }
+
+  /** The series worth reading when an assertion fails, and what ss saw. */
+  private static String describe(PromText m) {
+    StringBuilder b = new StringBuilder(agent.log()).append('\n');
+    m.samples().stream().filter(x -> x.value() != 0 && x.name().startsWith("sockscope_tcp")).forEach(x -> b.append(x).append('\n'));
+    try {
+      b.append(NetworkNamespaces.run(NetworkNamespaces.in(ns.pod, "ss", "-Htan")).output());
+    } catch (Exception e) {
+      b.append(e);
+    }
+    return b.toString();
+  }
+
+  private static int ssCount(String state) throws Exception {
+    return (int) ss().stream().filter(l -> l[0].equals(state)).count();
+  }
+
+  /** {@code ss -Htan} in the pod's namespace: state, recv-q, send-q, local, peer. */
+  private static List<String[]> ss() throws Exception {
+    var r = NetworkNamespaces.run(NetworkNamespaces.in(ns.pod, "ss", "-Htan"));
+    return r.output().lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 5).toList();
+  }
+
+  private static int port(String address) {
+    String p = address.substring(address.lastIndexOf(':') + 1);
+    return p.equals("*") ? 0 : Integer.parseInt(p);
+  }
+}
