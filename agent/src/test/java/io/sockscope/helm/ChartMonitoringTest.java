@@ -155,6 +155,43 @@ class ChartMonitoringTest {
   }
 
   @Test
+  void renderedRulesPassPromtool() throws Exception {
+    RenderedChart c = RenderedChart.render(MONITORING, Map.of());
+    GenericKubernetesResource rule = (GenericKubernetesResource) c.kind("PrometheusRule").getFirst();
+    JsonNode spec = JSON.valueToTree(rule.getAdditionalProperties().get("spec"));
+    assertThat(spec.path("groups")).allSatisfy(g ->
+        assertThat(g.path("interval").asString()).isEqualTo("1m"));
+    String promtool = findOnPath("promtool");
+    if (promtool == null) {
+      if ("true".equals(System.getenv("CI"))) {
+        throw new AssertionError("CI=true but promtool is not installed");
+      }
+      org.junit.jupiter.api.Assumptions.abort("promtool not installed");
+    }
+    Path file = Files.createTempFile("sockscope-rules", ".yaml");
+    try {
+      Files.writeString(file, YAML.writeValueAsString(spec));
+      Process p = new ProcessBuilder(promtool, "check", "rules", file.toString())
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      assertThat(p.waitFor()).as(out).isZero();
+      assertThat(out).contains("SUCCESS");
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private static String findOnPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(dir, tool);
+      if (Files.isExecutable(p)) {
+        return p.toString();
+      }
+    }
+    return null;
+  }
+
+  @Test
   void monitoringIsOffByDefault() {
     RenderedChart c = RenderedChart.render(Map.of());
     assertThat(c.kind("ServiceMonitor")).isEmpty();
