@@ -59,6 +59,44 @@ class ChartTest {
         .contains("appVersion: \"" + version + "\"");
   }
 
+  /**
+   * Every key of values.yaml has a comment line above it, unless an ancestor's {@code # --}
+   * comment documents its whole default (e.g. securityContext).
+   */
+  @Test
+  void everyValuesKeyIsCommented() throws IOException {
+    List<String> lines = Files.readAllLines(RenderedChart.chart().resolve("values.yaml"));
+    var key = java.util.regex.Pattern.compile("^(\\s*)([A-Za-z0-9_./-]+):");
+    List<Integer> documentedAncestors = new ArrayList<>(); // indents of `# --` keys above
+    List<String> missing = new ArrayList<>();
+    boolean commented = false;
+    boolean helmDocs = false; // the comment block above starts with "# --"
+    for (String line : lines) {
+      String t = line.strip();
+      if (t.startsWith("#")) {
+        helmDocs = commented ? helmDocs : t.startsWith("# --");
+        commented = true;
+        continue;
+      }
+      var m = key.matcher(line);
+      if (m.find()) {
+        int indent = m.group(1).length();
+        documentedAncestors.removeIf(i -> i >= indent);
+        if (!commented && documentedAncestors.isEmpty()) {
+          missing.add(t);
+        }
+        if (helmDocs) {
+          documentedAncestors.add(indent);
+        }
+      }
+      if (!t.isEmpty()) {
+        commented = false;
+        helmDocs = false;
+      }
+    }
+    assertThat(missing).as("values.yaml keys without a comment").isEmpty();
+  }
+
   @ParameterizedTest
   @MethodSource("valuesFiles")
   void everyValuesFileRendersAndMeetsTheChecklist(Path values) {
