@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -80,7 +79,7 @@ class ChartMonitoringTest {
       assertThat(out.path("annotations").path("summary")).isEqualTo(rule.path("annotations").path("summary"));
       assertThat(out.path("annotations").path("runbook_url").asString()).isEqualTo(
           "https://github.com/sockscope/sockscope/blob/main/docs/runbooks/"
-              + name.toLowerCase(Locale.ROOT) + ".md");
+              + name + ".md");
     });
     // Recording rules come along unchanged.
     assertThat(c.yaml()).contains("record: ");
@@ -106,7 +105,7 @@ class ChartMonitoringTest {
     assertThat(rule.path("labels").path("severity").asString()).isEqualTo("info");
     assertThat(rule.path("labels").path("team").asString()).isEqualTo("sre");
     assertThat(rule.path("annotations").path("runbook_url").asString())
-        .isEqualTo("https://runbooks.example.com/x/" + tuned.toLowerCase(Locale.ROOT) + ".md");
+        .isEqualTo("https://runbooks.example.com/x/" + tuned + ".md");
   }
 
   @Test
