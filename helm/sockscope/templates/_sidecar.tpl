@@ -13,8 +13,10 @@ args:
   - /etc/sockscope/config.yaml
 env:
   {{- include "sockscope.downwardEnv" . | nindent 2 }}
+  {{- with .Values.sidecar.javaOpts }}
   - name: SOCKSCOPE_JAVA_OPTS
-    value: {{ .Values.sidecar.javaOpts | quote }}
+    value: {{ . | quote }}
+  {{- end }}
 {{- with .Values.sidecar.extraEnv }}
   {{- toYaml . | nindent 2 }}
 {{- end }}
