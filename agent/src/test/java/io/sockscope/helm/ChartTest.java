@@ -103,6 +103,13 @@ class ChartTest {
     RenderedChart c = RenderedChart.render(values, Map.of());
     assertThat(c.objects()).isNotEmpty();
     assertChecklist(c, values.getFileName().toString().startsWith("injector"));
+    // Every agent config the chart renders loads in the agent (chart and agent cannot drift).
+    List<ConfigMap> configs = c.all(ConfigMap.class).stream()
+        .filter(cm -> cm.getData() != null && cm.getData().containsKey("config.yaml")).toList();
+    assertThat(configs).isNotEmpty();
+    for (ConfigMap cm : configs) {
+      parse(c, cm.getMetadata().getName());
+    }
   }
 
   @Test
