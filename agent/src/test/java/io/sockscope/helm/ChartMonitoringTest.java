@@ -63,6 +63,41 @@ class ChartMonitoringTest {
     }
   }
 
+  /** `helm package` resolves the symlinks: the packaged chart carries the files themselves. */
+  @Test
+  void packagedChartCarriesTheGrafanaFiles(@org.junit.jupiter.api.io.TempDir Path out)
+      throws IOException {
+    new com.marcnuri.helm.Helm(RenderedChart.chart()).packageIt().withDestination(out).call();
+    Path tgz = out.resolve("sockscope-0.1.0.tgz");
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    try (var tar = new java.util.zip.GZIPInputStream(Files.newInputStream(tgz))) {
+      byte[] all = tar.readAllBytes();
+      // ustar: 512-byte header (name at 0, octal size at 124), data padded to 512.
+      for (int pos = 0; pos + 512 <= all.length; ) {
+        String name = new String(all, pos, 100, java.nio.charset.StandardCharsets.US_ASCII)
+            .replace("\0", "").strip();
+        if (name.isEmpty()) {
+          break;
+        }
+        String octal = new String(all, pos + 124, 12, java.nio.charset.StandardCharsets.US_ASCII)
+            .replace("\0", "").strip();
+        int size = octal.isEmpty() ? 0 : Integer.parseInt(octal, 8);
+        entries.put(name, java.util.Arrays.copyOfRange(all, pos + 512, pos + 512 + size));
+        pos += 512 + (size + 511) / 512 * 512;
+      }
+    }
+    for (String dir : List.of("rules", "dashboards")) {
+      try (var files = Files.list(RenderedChart.repo().resolve("grafana/" + dir))) {
+        for (Path f : files.filter(Files::isRegularFile).toList()) {
+          String entry = "sockscope/files/" + dir + "/" + f.getFileName();
+          assertThat(entries).as(entry).containsKey(entry);
+          assertThat(entries.get(entry)).isEqualTo(Files.readAllBytes(f));
+        }
+      }
+    }
+    assertThat(entries.keySet()).noneMatch(n -> n.startsWith("sockscope/ci/"));
+  }
+
   @Test
   void prometheusRuleHoldsEveryAlertOfTheRuleFiles() throws IOException {
     Map<String, JsonNode> source = sourceAlerts();
