@@ -67,7 +67,8 @@ class ChartMonitoringTest {
   @Test
   void packagedChartCarriesTheGrafanaFiles(@org.junit.jupiter.api.io.TempDir Path out)
       throws IOException {
-    new com.marcnuri.helm.Helm(RenderedChart.chart()).packageIt().withDestination(out).call();
+    SharedCluster.call(() -> new com.marcnuri.helm.Helm(RenderedChart.chart()).packageIt()
+        .withDestination(out).call());
     Path tgz = out.resolve("sockscope-0.1.0.tgz");
     Map<String, byte[]> entries = new LinkedHashMap<>();
     try (var tar = new java.util.zip.GZIPInputStream(Files.newInputStream(tgz))) {

@@ -44,7 +44,8 @@ class ChartTest {
 
   @Test
   void lintStrictPasses() {
-    LintResult result = new Helm(RenderedChart.chart()).lint().strict().call();
+    LintResult result =
+        SharedCluster.call(() -> new Helm(RenderedChart.chart()).lint().strict().call());
     assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
   }
 

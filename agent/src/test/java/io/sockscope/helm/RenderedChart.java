@@ -38,12 +38,10 @@ public record RenderedChart(String yaml, List<HasMetadata> objects) {
    * renders for Kubernetes v1.20.0 and helm-java 0.0.15 has no {@code --kube-version}, so the
    * chart's {@code kubeVersion: >=1.27.0-0} would refuse; the tests therefore render a copy of the
    * chart that differs only by that line ({@link #renderableCopy()}); {@link FakeCluster} covers
-   * what depends on the cluster version. helm-java's {@code lookup} dials the cluster of
-   * {@code $KUBECONFIG} even for a template (the pom points it at target/helm-kubeconfig), which
-   * {@link SharedCluster} fills with a mock API.
+   * what depends on the cluster version. helm-java's {@code lookup} dials a cluster even for a
+   * template: {@link SharedCluster} provides a mock one.
    */
   public static RenderedChart render(Path valuesFile, Map<String, Object> sets) {
-    SharedCluster.get();
     TemplateCommand cmd =
         new Helm(renderableCopy()).template().withName(RELEASE).withNamespace(NAMESPACE);
     if (valuesFile != null) {
@@ -52,7 +50,8 @@ public record RenderedChart(String yaml, List<HasMetadata> objects) {
     for (var e : sets.entrySet()) {
       cmd = cmd.set(e.getKey(), e.getValue());
     }
-    String yaml = cmd.call();
+    TemplateCommand command = cmd;
+    String yaml = SharedCluster.call(command::call);
     return new RenderedChart(yaml, parse(yaml));
   }
 
