@@ -138,6 +138,19 @@ class ChartTest {
     assertThat(proberConfig(RenderedChart.render(Map.of())).kubernetes().secrets()).isTrue();
   }
 
+  /** docs/kubernetes.md publishes the Role; the chart renders exactly those rules. */
+  @Test
+  void roleIsTheOneDocumentedInKubernetesMd() throws IOException {
+    String doc = Files.readString(RenderedChart.repo().resolve("docs/kubernetes.md"));
+    int start = doc.indexOf("```yaml\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\n");
+    assertThat(start).as("docs/kubernetes.md has the Role as a yaml block").isNotNegative();
+    String block = doc.substring(start + "```yaml\n".length(), doc.indexOf("```", start + 7));
+    Role documented = (Role) RenderedChart.parse(block).stream()
+        .filter(o -> o instanceof Role).findFirst().orElseThrow();
+    assertThat(rules(RenderedChart.render(Map.of()).one(Role.class, "shop-sockscope")))
+        .containsExactlyInAnyOrderElementsOf(rules(documented));
+  }
+
   private static List<String> rules(Role role) {
     List<String> out = new ArrayList<>();
     for (PolicyRule r : role.getRules()) {
