@@ -31,6 +31,14 @@ class DashboardQueriesIT {
       "sockscope_tls_served_cert_matches_secret", "needs a Secret behind the probed endpoint",
       "sockscope_kubernetes_watch_synced", "informers run only with a Kubernetes client");
 
+  /**
+   * Alerts whose condition the demo workload creates at once: a certificate expired an hour ago,
+   * a 6-day certificate with 1 day left, a certificate for the wrong host name. Prometheus shows
+   * them in ALERTS (pending or firing) on its first evaluation; `for` is not waited out.
+   */
+  static final List<String> DEMO_ALERTS = List.of(
+      "SockscopeTlsCertExpired", "SockscopeTlsCertExpiringSoon", "SockscopeTlsVerifyFailed");
+
   /** Not exported on this branch yet (their components are separate issues). */
   static final Map<String, String> PENDING = pending();
 
@@ -59,16 +67,23 @@ class DashboardQueriesIT {
       agent.awaitReady(Duration.ofSeconds(30));
       prom.awaitReady(Duration.ofSeconds(30));
 
-      Set<String> exported = exportedNames(agent.scrape());
-      assertExportedMatchesPending(exported);
-
+      // Poll until every query has a series and every used metric is exported (the first TLS
+      // probes and rate windows need a few seconds), then assert on the last round.
       List<PromQueries.Query> queries = PromQueries.all();
-      List<String> failures = List.of();
+      List<String> failures;
+      Set<String> exported;
+      Set<String> missing;
       long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
       do {
         Thread.sleep(2000);
+        exported = exportedNames(agent.scrape());
+        missing = missingMetrics(exported);
         failures = emptyQueries(prom, queries);
-      } while (!failures.isEmpty() && System.nanoTime() < deadline);
+        failures.addAll(silentDemoAlerts(prom, queries));
+      } while ((!failures.isEmpty() || !missing.isEmpty()) && System.nanoTime() < deadline);
+      assertThat(missing).as("used by dashboards/rules but not exported by the agent").isEmpty();
+      assertThat(exported).as("exported now: remove from PENDING")
+          .doesNotContainAnyElementsOf(PENDING.keySet());
       assertThat(failures).as("queries without a series\n" + agent.log()).isEmpty();
       List<PromQueries.Query> evaluable = queries.stream()
           .filter(q -> q.kind() != PromQueries.Kind.ALERT).toList();
@@ -87,8 +102,8 @@ class DashboardQueriesIT {
     }
   }
 
-  /** Every metric a dashboard or rule uses is exported, unless listed with its reason. */
-  private static void assertExportedMatchesPending(Set<String> exported) throws Exception {
+  /** Metrics a dashboard or rule uses that the agent does not export and no list excuses. */
+  private static Set<String> missingMetrics(Set<String> exported) throws Exception {
     Set<String> missing = new TreeSet<>();
     for (String name : MetricNamesDocumentedTest.usedMetrics()) {
       if (!exported.contains(name) && !PENDING.containsKey(name)
@@ -96,9 +111,21 @@ class DashboardQueriesIT {
         missing.add(name);
       }
     }
-    assertThat(missing).as("used by dashboards/rules but not exported by the agent").isEmpty();
-    assertThat(exported).as("exported now: remove from PENDING").doesNotContainAnyElementsOf(
-        PENDING.keySet());
+    return missing;
+  }
+
+  /** Demo alerts (unless their metrics are excused) that Prometheus does not show in ALERTS. */
+  private static List<String> silentDemoAlerts(PrometheusServer prom,
+      List<PromQueries.Query> queries) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (PromQueries.Query q : queries) {
+      String name = q.where().substring(q.where().indexOf(" / ") + 3);
+      if (q.kind() == PromQueries.Kind.ALERT && DEMO_ALERTS.contains(name) && !excused(q.expr())
+          && prom.query("ALERTS{alertname=\"" + name + "\"}").isEmpty()) {
+        out.add("alert " + name + " not pending/firing on the demo");
+      }
+    }
+    return out;
   }
 
   private static List<String> emptyQueries(PrometheusServer prom, List<PromQueries.Query> queries)
