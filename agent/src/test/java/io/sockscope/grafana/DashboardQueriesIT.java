@@ -29,7 +29,8 @@ class DashboardQueriesIT {
   static final Map<String, String> NEEDS_KUBERNETES = Map.of(
       "sockscope_tls_secret_cert_not_after_timestamp_seconds", "TLS Secrets come from the API server",
       "sockscope_tls_served_cert_matches_secret", "needs a Secret behind the probed endpoint",
-      "sockscope_kubernetes_watch_synced", "informers run only with a Kubernetes client");
+      "sockscope_kubernetes_watch_synced", "informers run only with a Kubernetes client",
+      "sockscope_kubernetes_errors_total", "informers run only with a Kubernetes client");
 
   /**
    * Alerts whose condition the demo workload creates at once: a certificate expired an hour ago,
