@@ -1,22 +1,29 @@
 package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.sockscope.config.Durations;
 import io.sockscope.config.Role;
 import io.sockscope.config.TlsTargetConfig;
 import io.sockscope.demo.DemoWorkload;
+import io.sockscope.http.HttpServer;
+import io.sockscope.http.StatusPage;
+import io.sockscope.kubernetes.KubernetesWatch;
+import io.sockscope.kubernetes.PodIdentity;
+import io.sockscope.kubernetes.ServedCertificates;
+import io.sockscope.kubernetes.WatchedResource;
 import io.sockscope.metrics.SocketMetrics;
+import io.sockscope.metrics.SocketStatus;
 import io.sockscope.sockets.KernelCounters;
 import io.sockscope.sockets.ProcfsSource;
 import io.sockscope.sockets.SocketSampler;
 import io.sockscope.sockets.SocketSource;
 import java.nio.file.Path;
-import io.sockscope.http.HttpServer;
-import io.sockscope.http.StatusPage;
-import io.sockscope.metrics.SocketStatus;
 import java.util.ArrayList;
 import java.util.List;
 import io.sockscope.metrics.BuildInfo;
+import io.sockscope.metrics.KubernetesCollector;
 import io.sockscope.metrics.MetricsRegistry;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -24,6 +31,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +48,8 @@ public final class Agent implements AutoCloseable {
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private HttpServer http;
   private SocketSampler sampler;
+  private KubernetesWatch kubernetes; // null unless the role watches the namespace
+  private volatile ServedCertificates servedCertificates = ServedCertificates.NONE;
 
   private Agent(AgentConfig config) {
     this.config = config;
@@ -83,9 +93,45 @@ public final class Agent implements AutoCloseable {
   }
 
   private void startComponents(boolean demo) {
+    // sockets, tls, kubernetes and the injector are wired here, each in its own method
     if (config.sockets().enabled() && config.role() != Role.INJECTOR) {
       startSockets();
     }
+    startKubernetes();
+  }
+
+  /**
+   * Namespace-scoped informers (docs/kubernetes.md): discovery and the TLS Secret inventory in the
+   * namespace prober, peer names in the sidecar. Never waits for the API server: informers retry
+   * in the background, and readiness waits for the required ones only.
+   *
+   * <p>Connections to the other components: the TLS scheduler subscribes with
+   * {@code kubernetes.onTargets(list -> ...)} (full snapshot per change; the sources are
+   * service and ingress) and takes {@code kubernetes.targets().counts()} for
+   * sockscope_discovery_targets; {@link #servedCertificates} answers with the prober's last
+   * served leaf fingerprint per target. The socket sampler names its peers here.
+   */
+  private void startKubernetes() {
+    Set<WatchedResource> plan = WatchedResource.planFor(config.role(), config.kubernetes());
+    if (plan.isEmpty()) {
+      return;
+    }
+    PodIdentity identity = PodIdentity.fromEnvironment(config.kubernetes().namespace());
+    // Fabric8 auto-configuration: in-cluster service account, KUBECONFIG, or KUBERNETES_MASTER.
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    closeables.push(client);
+    kubernetes = KubernetesWatch.start(client, identity.namespace(), plan);
+    closeables.push(kubernetes);
+    metrics.register(new KubernetesCollector(kubernetes, () -> servedCertificates));
+    readiness.require("kubernetes", kubernetes::ready);
+    snapshot.put("kubernetes", kubernetes::describe);
+    if (sampler != null && plan.contains(WatchedResource.ENDPOINTSLICES)) {
+      var names = kubernetes.peerNames();
+      sampler.setPeerNamer(ip -> names.nameOf(ip).orElse(ip));
+    }
+    logger.log(Level.INFO, "kubernetes: watching "
+        + plan.stream().map(WatchedResource::label).toList() + " in namespace " + identity.namespace() + " at " + client.getMasterUrl()
+        + (identity.podName() == null ? "" : " as pod " + identity.podName()));
   }
 
   private void startSockets() {
@@ -135,6 +181,9 @@ public final class Agent implements AutoCloseable {
     if (sampler != null) {
       out.add(StatusSections.sockets(sampler));
     }
+    if (kubernetes != null) {
+      out.add(KubernetesStatus.section(kubernetes));
+    }
     return out;
   }
 
@@ -159,6 +208,11 @@ public final class Agent implements AutoCloseable {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /** The namespace watch, or null when this role does not watch Kubernetes. */
+  public KubernetesWatch kubernetes() {
+    return kubernetes;
   }
 
   @Override
