@@ -100,6 +100,22 @@ public final class Agent implements AutoCloseable {
       startSockets();
     }
     startKubernetes();
+    startInjector();
+  }
+
+  /** {@code --role injector}: the HTTPS admission webhook beside the usual HTTP port. */
+  private void startInjector() {
+    if (config.role() != Role.INJECTOR) {
+      return;
+    }
+    try {
+      var webhook =
+          io.sockscope.injector.WebhookServer.start("0.0.0.0", config.injector(), metrics.meters());
+      closeables.push(webhook);
+      logger.log(Level.INFO, "sidecar injector: https://0.0.0.0:" + webhook.port() + "/mutate");
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new StartupException("cannot start the injector webhook: " + e.getMessage(), e);
+    }
   }
 
   /**
