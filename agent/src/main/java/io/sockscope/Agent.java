@@ -1,31 +1,44 @@
 package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.sockscope.config.HostPort;
 import io.sockscope.config.TlsConfig;
 import io.sockscope.config.TlsTargetConfig;
 import io.sockscope.config.Durations;
 import io.sockscope.config.Role;
 import io.sockscope.demo.DemoWorkload;
+import io.sockscope.http.HttpServer;
+import io.sockscope.http.StatusPage;
+import io.sockscope.kubernetes.KubernetesWatch;
+import io.sockscope.kubernetes.PodIdentity;
+import io.sockscope.kubernetes.ServedCertificates;
+import io.sockscope.kubernetes.WatchedResource;
 import io.sockscope.metrics.SocketMetrics;
+import io.sockscope.config.SocketsConfig;
+import io.sockscope.metrics.SocketStatus;
 import io.sockscope.sockets.KernelCounters;
+import io.sockscope.sockets.NetlinkSockDiag;
 import io.sockscope.sockets.ProcfsSource;
 import io.sockscope.sockets.SocketSampler;
 import io.sockscope.sockets.SocketSource;
 import java.nio.file.Path;
-import io.sockscope.http.HttpServer;
-import io.sockscope.http.StatusPage;
-import io.sockscope.metrics.SocketStatus;
 import java.util.ArrayList;
 import java.util.List;
 import io.sockscope.metrics.BuildInfo;
+import io.sockscope.metrics.KubernetesCollector;
 import io.sockscope.metrics.MetricsRegistry;
 import io.sockscope.metrics.ProbeEndpoint;
 import io.sockscope.metrics.TlsMetrics;
 import io.sockscope.tls.AdhocProbe;
 import io.sockscope.tls.AllowList;
 import io.sockscope.tls.ProbeScheduler;
+import io.sockscope.tls.CertificateFacts;
+import io.sockscope.tls.ProbeResult;
 import io.sockscope.tls.ProbeTarget;
+import io.sockscope.tls.TargetState;
+import io.sockscope.kubernetes.TargetSource;
 import io.sockscope.tls.TlsProber;
 import io.sockscope.tls.TrustAnchors;
 import java.io.IOException;
@@ -38,6 +51,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -56,6 +70,8 @@ public final class Agent implements AutoCloseable {
   private ProbeScheduler tls;
   private ProbeEndpoint probeEndpoint;
   private SocketSampler sampler;
+  private KubernetesWatch kubernetes; // null unless the role watches the namespace
+  private volatile ServedCertificates servedCertificates = ServedCertificates.NONE;
 
   private Agent(AgentConfig config) {
     this.config = config;
@@ -100,10 +116,14 @@ public final class Agent implements AutoCloseable {
   }
 
   private void startComponents(boolean demo) {
+    // sockets, tls, kubernetes and the injector are wired here, each in its own method
     if (config.sockets().enabled() && config.role() != Role.INJECTOR) {
       startSockets();
     }
     startTls();
+    startKubernetes();
+    connectTlsToKubernetes();
+    startInjector();
   }
 
   /**
@@ -146,6 +166,78 @@ public final class Agent implements AutoCloseable {
         t.interval(), "static");
   }
 
+  /**
+   * Kubernetes discovery feeds the scheduler (sources service and ingress, a full list per
+   * change), and the "stored vs served" check reads the leaf fingerprint of the last handshake
+   * that presented a certificate.
+   */
+  private void connectTlsToKubernetes() {
+    if (kubernetes == null || tls == null) {
+      return;
+    }
+    kubernetes.onTargets(list -> {
+      for (TargetSource source : TargetSource.values()) {
+        tls.setTargets(source.label(), list.stream()
+            .filter(t -> t.source() == source)
+            .map(t -> ProbeTarget.of(t.host(), t.port(), t.explicitServerName(), source.label()))
+            .toList());
+      }
+    });
+    servedCertificates = target -> tls.state(target)
+        .map(TargetState::lastPresented)
+        .flatMap(ProbeResult::leaf)
+        .map(CertificateFacts::fingerprintSha256);
+  }
+
+  /** {@code --role injector}: the HTTPS admission webhook beside the usual HTTP port. */
+  private void startInjector() {
+    if (config.role() != Role.INJECTOR) {
+      return;
+    }
+    try {
+      var webhook =
+          io.sockscope.injector.WebhookServer.start("0.0.0.0", config.injector(), metrics.meters());
+      closeables.push(webhook);
+      logger.log(Level.INFO, "sidecar injector: https://0.0.0.0:" + webhook.port() + "/mutate");
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new StartupException("cannot start the injector webhook: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Namespace-scoped informers (docs/kubernetes.md): discovery and the TLS Secret inventory in the
+   * namespace prober, peer names in the sidecar. Never waits for the API server: informers retry
+   * in the background, and readiness waits for the required ones only.
+   *
+   * <p>Connections to the other components: the TLS scheduler subscribes with
+   * {@code kubernetes.onTargets(list -> ...)} (full snapshot per change; the sources are
+   * service and ingress) and takes {@code kubernetes.targets().counts()} for
+   * sockscope_discovery_targets; {@link #servedCertificates} answers with the prober's last
+   * served leaf fingerprint per target. The socket sampler names its peers here.
+   */
+  private void startKubernetes() {
+    Set<WatchedResource> plan = WatchedResource.planFor(config.role(), config.kubernetes());
+    if (plan.isEmpty()) {
+      return;
+    }
+    PodIdentity identity = PodIdentity.fromEnvironment(config.kubernetes().namespace());
+    // Fabric8 auto-configuration: in-cluster service account, KUBECONFIG, or KUBERNETES_MASTER.
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    closeables.push(client);
+    kubernetes = KubernetesWatch.start(client, identity.namespace(), plan);
+    closeables.push(kubernetes);
+    metrics.register(new KubernetesCollector(kubernetes, () -> servedCertificates));
+    readiness.require("kubernetes", kubernetes::ready);
+    snapshot.put("kubernetes", kubernetes::describe);
+    if (sampler != null && plan.contains(WatchedResource.ENDPOINTSLICES)) {
+      var names = kubernetes.peerNames();
+      sampler.setPeerNamer(ip -> names.nameOf(ip).orElse(ip));
+    }
+    logger.log(Level.INFO, "kubernetes: watching "
+        + plan.stream().map(WatchedResource::label).toList() + " in namespace " + identity.namespace() + " at " + client.getMasterUrl()
+        + (identity.podName() == null ? "" : " as pod " + identity.podName()));
+  }
+
   private void startSockets() {
     Path procRoot = Path.of(config.procRoot());
     SocketSource source = openSource(procRoot);
@@ -164,10 +256,32 @@ public final class Agent implements AutoCloseable {
         + Durations.format(s.dumpInterval()) + " (counters every " + Durations.format(s.counterInterval()) + ")");
   }
 
-  /** The configured socket source; {@code auto} prefers netlink and falls back to procfs. */
+  /**
+   * The configured socket source. {@code auto} prefers netlink and falls back to procfs; netlink
+   * always shows the agent's own network namespace, so a procRoot other than /proc (another
+   * process's view, a fixture tree) means procfs.
+   */
   private SocketSource openSource(Path procRoot) {
     try {
       KernelCounters.read(procRoot);
+    } catch (java.io.IOException e) {
+      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
+    }
+    SocketsConfig.SourceKind kind = config.sockets().source();
+    if (kind == SocketsConfig.SourceKind.NETLINK) {
+      try {
+        return NetlinkSockDiag.open();
+      } catch (java.io.IOException e) {
+        throw new StartupException("sockets.source: netlink: " + e.getMessage());
+      }
+    }
+    if (kind == SocketsConfig.SourceKind.AUTO && procRoot.equals(Path.of("/proc"))) {
+      var netlink = NetlinkSockDiag.tryOpen();
+      if (netlink.isPresent()) {
+        return netlink.get();
+      }
+    }
+    try {
       new ProcfsSource(procRoot).dump(0, row -> {});
     } catch (java.io.IOException e) {
       throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
@@ -192,6 +306,9 @@ public final class Agent implements AutoCloseable {
     List<StatusPage.Section> out = new ArrayList<>();
     if (sampler != null) {
       out.add(StatusSections.sockets(sampler));
+    }
+    if (kubernetes != null) {
+      out.add(KubernetesStatus.section(kubernetes));
     }
     return out;
   }
@@ -225,6 +342,11 @@ public final class Agent implements AutoCloseable {
    */
   public ProbeScheduler tlsScheduler() {
     return tls;
+  }
+
+  /** The namespace watch, or null when this role does not watch Kubernetes. */
+  public KubernetesWatch kubernetes() {
+    return kubernetes;
   }
 
   @Override

@@ -33,7 +33,7 @@ class ProbeEndpointTest {
             null,
             null,
             new TlsConfig.ProbeEndpointConfig(enabled, allow));
-    return new AgentConfig(Role.LOCAL, 0, null, null, tls, null);
+    return new AgentConfig(Role.LOCAL, 0, null, null, tls, null, null);
   }
 
   static HttpResponse<String> get(Agent a, String query, String timeoutHeader) throws Exception {

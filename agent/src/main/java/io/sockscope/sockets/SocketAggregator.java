@@ -86,7 +86,15 @@ public final class SocketAggregator implements SocketSink {
       return;
     }
     SocketRole role = roleOf(row.localPort);
+    long firstSeen = tracker.observe(row.identity(), tcpState, role);
+    if (firstSeen == CloseTracker.DUPLICATE) {
+      scanned--;
+      return;
+    }
     counts[SocketSnapshot.index(family, state, role.ordinal())]++;
+    if (tcpState == TcpState.CLOSE_WAIT && firstSeen < closeWaitFirstSeen[role.ordinal()]) {
+      closeWaitFirstSeen[role.ordinal()] = firstSeen;
+    }
     if (row.remoteUnspecified()) {
       return; // bound but never connected (CLOSE): no peer, no port held toward anyone
     }
@@ -103,10 +111,6 @@ public final class SocketAggregator implements SocketSink {
         String ip = Addresses.text(row.family, row.remoteHi, row.remoteLo);
         clientEndpoints.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + row.remotePort);
       }
-    }
-    long firstSeen = tracker.observe(row.identity(), tcpState, role);
-    if (tcpState == TcpState.CLOSE_WAIT && firstSeen < closeWaitFirstSeen[role.ordinal()]) {
-      closeWaitFirstSeen[role.ordinal()] = firstSeen;
     }
   }
 

@@ -112,6 +112,11 @@ public final class ProbeScheduler implements AutoCloseable {
     return Map.copyOf(states);
   }
 
+  /** The latest state of one target (by {@link ProbeTarget#id()}), without copying the map. */
+  public java.util.Optional<TargetState> state(String id) {
+    return java.util.Optional.ofNullable(states.get(id));
+  }
+
   /** Rows for the status page, ordered by days left (soonest first), then target. */
   public List<TargetSummary> summaries() {
     var now = clock.instant();
