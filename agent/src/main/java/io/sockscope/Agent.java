@@ -123,6 +123,7 @@ public final class Agent implements AutoCloseable {
     startTls();
     startKubernetes();
     connectTlsToKubernetes();
+    connectTlsToPeers();
     startInjector();
   }
 
@@ -187,6 +188,28 @@ public final class Agent implements AutoCloseable {
         .map(TargetState::lastPresented)
         .flatMap(ProbeResult::leaf)
         .map(CertificateFacts::fingerprintSha256);
+  }
+
+  /**
+   * Peer-derived targets (sidecar role by default): the remote endpoints this pod holds
+   * ESTABLISHED client connections to on {@code tls.peerPorts}, refreshed after every dump. A
+   * target stays while the pod talks to it; no SNI (the sampler knows IPs, not names).
+   */
+  private void connectTlsToPeers() {
+    if (sampler == null || tls == null || !config.tls().peerTargetsFor(config.role())) {
+      return;
+    }
+    sampler.watchPorts(java.util.Set.copyOf(config.tls().peerPorts()));
+    java.util.concurrent.atomic.AtomicReference<List<String>> last = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+    sampler.subscribe(snap -> {
+      if (!snap.clientEndpoints().equals(last.getAndSet(snap.clientEndpoints()))) {
+        tls.setTargets("peer", snap.clientEndpoints().stream().map(hp -> {
+          HostPort h = HostPort.parse("peer", hp);
+          return ProbeTarget.of(h.host(), h.port(), null, "peer");
+        }).toList());
+      }
+    });
+    logger.log(Level.INFO, "TLS probes: peers on ports " + config.tls().peerPorts() + " become targets");
   }
 
   /** {@code --role injector}: the HTTPS admission webhook beside the usual HTTP port. */
@@ -306,6 +329,9 @@ public final class Agent implements AutoCloseable {
     List<StatusPage.Section> out = new ArrayList<>();
     if (sampler != null) {
       out.add(StatusSections.sockets(sampler));
+    }
+    if (tls != null) {
+      out.add(StatusSections.tls(tls.summaries()));
     }
     if (kubernetes != null) {
       out.add(KubernetesStatus.section(kubernetes));
