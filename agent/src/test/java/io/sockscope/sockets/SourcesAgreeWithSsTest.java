@@ -28,15 +28,7 @@ class SourcesAgreeWithSsTest {
   @Test
   void aggregatorGivesRolesAndDestinations() throws Exception {
     try (LoopbackWorkload w = new LoopbackWorkload()) {
-      SocketAggregator agg = new SocketAggregator(new CloseTracker());
-      agg.begin(0, EphemeralPorts.read(Path.of("/proc")));
-      new ProcfsSource(Path.of("/proc")).dump(TcpState.ALL_STATES, row -> {
-        if (w.owns(row.localPort, row.remotePort)) {
-          agg.accept(row);
-        }
-      });
-      agg.endDump();
-      SocketSnapshot s = agg.build("procfs", 0, PeerNamer.IP, 20);
+      SocketSnapshot s = aggregate(w, 20);
 
       assertThat(s.count(0, TcpState.TIME_WAIT, SocketRole.CLIENT))
           .isEqualTo(LoopbackWorkload.CLIENT_TW_TO_A + LoopbackWorkload.CLIENT_TW_TO_B);
@@ -60,19 +52,24 @@ class SourcesAgreeWithSsTest {
   @Test
   void topKFoldsTheRestIntoOther() throws Exception {
     try (LoopbackWorkload w = new LoopbackWorkload()) {
-      SocketAggregator agg = new SocketAggregator(new CloseTracker());
-      agg.begin(0, EphemeralPorts.read(Path.of("/proc")));
-      new ProcfsSource(Path.of("/proc")).dump(TcpState.ALL_STATES, row -> {
-        if (w.owns(row.localPort, row.remotePort)) {
-          agg.accept(row);
-        }
-      });
-      agg.endDump();
-      SocketSnapshot s = agg.build("procfs", 0, PeerNamer.IP, 1);
+      SocketSnapshot s = aggregate(w, 1);
       assertThat(s.peers()).extracting(SocketSnapshot.PeerSockets::peer).containsOnly("127.0.0.1", "other");
       long total = s.peers().stream().mapToLong(SocketSnapshot.PeerSockets::count).sum();
       // every non-LISTEN socket of the workload is in exactly one peer series
       assertThat(total).isEqualTo(LoopbackWorkload.expected().values().stream().mapToInt(i -> i).sum() - 2);
     }
+  }
+
+  /** One dump of the workload's sockets (procfs), folded as the sampler folds it. */
+  private static SocketSnapshot aggregate(LoopbackWorkload w, int topK) throws java.io.IOException {
+    SocketAggregator agg = new SocketAggregator(new CloseTracker());
+    agg.begin(0, EphemeralPorts.read(Path.of("/proc")));
+    new ProcfsSource(Path.of("/proc")).dump(TcpState.ALL_STATES, row -> {
+      if (w.owns(row.localPort, row.remotePort)) {
+        agg.accept(row);
+      }
+    });
+    agg.endDump();
+    return agg.build("procfs", 0, PeerNamer.IP, topK);
   }
 }
