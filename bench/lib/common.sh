@@ -26,18 +26,22 @@ make_ns() {
 # hold_sockets PAIRS: 2 x PAIRS established loopback sockets in the namespace, until cleanup.
 # Several holder processes: the open-files hard limit here is 20,000 per process.
 holder_fds=()
+holders=0
 hold_sockets() {
-  local left=$1 i=0 n fd
+  local left=$1 n fd
   while ((left > 0)); do
-    n=$((left < 9000 ? left : 9000)); left=$((left - n)); i=$((i + 1))
-    exec {fd}> >(exec ip netns exec "$ns" "$java" -Xmx256m -XX:+UseSerialGC "$holder_src" "$n" >"$tmp/holder.$i")
+    n=$((left < 9000 ? left : 9000)); left=$((left - n)); holders=$((holders + 1))
+    exec {fd}> >(exec ip netns exec "$ns" "$java" -Xmx256m -XX:+UseSerialGC "$holder_src" "$n" >"$tmp/holder.$holders")
     holder_fds+=("$fd")
   done
   for _ in $(seq 900); do
-    (($(cat "$tmp"/holder.* 2>/dev/null | grep -c ready) == i)) && break; sleep 0.2
+    (($(cat "$tmp"/holder.* 2>/dev/null | grep -c ready) == holders)) && break; sleep 0.2
   done
-  (($(cat "$tmp"/holder.* | grep -c ready) == i)) || { cat "$tmp"/holder.* >&2; echo "socket holders did not start" >&2; exit 1; }
+  (($(cat "$tmp"/holder.* | grep -c ready) == holders)) || { cat "$tmp"/holder.* >&2; echo "socket holders did not start" >&2; exit 1; }
 }
+
+# Sockets held so far (listeners included), as the holders reported them.
+held_sockets() { cat "$tmp"/holder.* 2>/dev/null | awk '{n += $2} END {print n + 0}'; }
 
 stop_holder() {
   local fd
@@ -52,40 +56,46 @@ cleanup() {
   rm -rf "$tmp"
 }
 
-ns_curl() { ip netns exec "$ns" curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:9102$1" || true; }
+ns_curl() { ip netns exec "$ns" curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$1$2" || true; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
-# run_agent WINDOW_S [agent args...]: starts bin/sockscope in the namespace (SOCKSCOPE_JAVA_OPTS and
-# SOCKSCOPE_HEAP from the environment), then prints "ready_ms rss_mib hwm_mib cpu_pct scanned"
-# measured over WINDOW_S seconds after the first dump (scraping /metrics every 15 s, as Prometheus).
-run_agent() {
-  local window=$1; shift
-  local t0 t1 pid code=000 c0 c1 start_wall end_wall scanned
+# measure WINDOW_S PORT READY_PATH METRICS_PATH COMMAND...: starts COMMAND in the namespace, waits
+# for READY_PATH to answer 200, settles 2 s, then prints "ready_ms rss_mib hwm_mib cpu_pct scanned"
+# measured over WINDOW_S seconds (scraping METRICS_PATH every 15 s, as Prometheus would).
+# COMMAND must exec the measured process (the launcher does), so that $! is its pid.
+measure() {
+  local window=$1 port=$2 ready=$3 metrics=$4; shift 4
+  local t0 t1 pid code=000 c0 c1 w0 w1 scanned rss hwm left step
   t0=$(date +%s%N)
-  ip netns exec "$ns" env SOCKSCOPE_JAR="$jar" "$repo/bin/sockscope" "$@" >"$tmp/agent.log" 2>&1 &
+  ip netns exec "$ns" "$@" >"$tmp/agent.log" 2>&1 &
   pid=$!
-  while [[ $code != 200 ]]; do
+  until [[ $code == 200 ]]; do
     kill -0 "$pid" 2>/dev/null || { cat "$tmp/agent.log" >&2; return 1; }
-    code=$(ns_curl /readyz); [[ $code == 200 ]] || sleep 0.02
+    code=$(ns_curl "$port" "$ready"); [[ $code == 200 ]] || sleep 0.02
   done
   t1=$(date +%s%N)
-  sleep 2 # settle after start-up
-  c0=$(cpu_ticks "$pid"); start_wall=$(date +%s%N)
-  local left=$window
+  sleep 2
+  c0=$(cpu_ticks "$pid"); w0=$(date +%s%N); left=$window
   while ((left > 0)); do
-    local step=$((left < 15 ? left : 15)); sleep "$step"; left=$((left - step))
-    ns_curl /metrics >/dev/null
+    step=$((left < 15 ? left : 15)); sleep "$step"; left=$((left - step))
+    ns_curl "$port" "$metrics" >/dev/null
   done
-  c1=$(cpu_ticks "$pid"); end_wall=$(date +%s%N)
-  scanned=$(ip netns exec "$ns" curl -s http://127.0.0.1:9102/metrics | awk '$1 == "sockscope_sampler_sockets_scanned" {print $2}')
-  local rss hwm
+  c1=$(cpu_ticks "$pid"); w1=$(date +%s%N)
+  scanned=$(ip netns exec "$ns" curl -s "http://127.0.0.1:$port$metrics" | awk '$1 == "sockscope_sampler_sockets_scanned" {print $2}')
   rss=$(status_kib "$pid" VmRSS); hwm=$(status_kib "$pid" VmHWM)
   kill "$pid"; wait "$pid" 2>/dev/null || true
   awk -v r="$(( (t1 - t0) / 1000000 ))" -v rss="$rss" -v hwm="$hwm" -v dc="$((c1 - c0))" \
-      -v hz="$clk_tck" -v w="$(( end_wall - start_wall ))" -v s="${scanned:-0}" \
-    'BEGIN { printf "%d %.1f %.1f %.2f %d\n", r, rss / 1024, hwm / 1024, 100 * dc / hz / (w / 1e9), s }'
+      -v hz="$clk_tck" -v w="$((w1 - w0))" -v s="${scanned:-0}" \
+    'BEGIN { printf "%7d %8.1f %8.1f %7.2f %8d\n", r, rss / 1024, hwm / 1024, 100 * dc / hz / (w / 1e9), s }'
+}
+
+# run_agent WINDOW_S [agent args...]: the agent through bin/sockscope (SOCKSCOPE_JAVA_OPTS,
+# SOCKSCOPE_HEAP, SOCKSCOPE_AOT_CACHE from the environment) on port 9102.
+run_agent() {
+  local window=$1; shift
+  measure "$window" 9102 /readyz /metrics env SOCKSCOPE_JAR="$jar" "$repo/bin/sockscope" "$@"
 }
 
 tmp=$(mktemp -d)
