@@ -62,12 +62,13 @@ cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
 # measure WINDOW_S PORT READY_PATH METRICS_PATH COMMAND...: starts COMMAND in the namespace, waits
-# for READY_PATH to answer 200, settles 2 s, then prints "ready_ms rss_mib hwm_mib cpu_pct scanned"
+# for READY_PATH to answer 200, settles 2 s, then prints "ready_ms rss hwm anon cpu_pct scanned tls_ok"
+# (VmRSS, VmHWM, RssAnon in MiB: anonymous memory is what a pod's cgroup is always charged for)
 # measured over WINDOW_S seconds (scraping METRICS_PATH every 15 s, as Prometheus would).
 # COMMAND must exec the measured process (the launcher does), so that $! is its pid.
 measure() {
   local window=$1 port=$2 ready=$3 metrics=$4; shift 4
-  local t0 t1 pid code=000 c0 c1 w0 w1 scanned rss hwm left step
+  local t0 t1 pid code=000 c0 c1 w0 w1 scanned tls_ok rss hwm anon left step
   t0=$(date +%s%N)
   ip netns exec "$ns" "$@" >"$tmp/agent.log" 2>&1 &
   pid=$!
@@ -83,12 +84,14 @@ measure() {
     ns_curl "$port" "$metrics" >/dev/null
   done
   c1=$(cpu_ticks "$pid"); w1=$(date +%s%N)
-  scanned=$(ip netns exec "$ns" curl -s "http://127.0.0.1:$port$metrics" | awk '$1 == "sockscope_sampler_sockets_scanned" {print $2}')
-  rss=$(status_kib "$pid" VmRSS); hwm=$(status_kib "$pid" VmHWM)
+  ip netns exec "$ns" curl -s "http://127.0.0.1:$port$metrics" >"$tmp/metrics.txt" || true
+  scanned=$(awk '$1 == "sockscope_sampler_sockets_scanned" {print $2}' "$tmp/metrics.txt")
+  tls_ok=$(awk '$1 ~ /^sockscope_tls_probe_success[{]/ {n += $2} END {print n + 0}' "$tmp/metrics.txt")
+  rss=$(status_kib "$pid" VmRSS); hwm=$(status_kib "$pid" VmHWM); anon=$(status_kib "$pid" RssAnon)
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  awk -v r="$(( (t1 - t0) / 1000000 ))" -v rss="$rss" -v hwm="$hwm" -v dc="$((c1 - c0))" \
-      -v hz="$clk_tck" -v w="$((w1 - w0))" -v s="${scanned:-0}" \
-    'BEGIN { printf "%7d %8.1f %8.1f %7.2f %8d\n", r, rss / 1024, hwm / 1024, 100 * dc / hz / (w / 1e9), s }'
+  awk -v r="$(( (t1 - t0) / 1000000 ))" -v rss="$rss" -v hwm="$hwm" -v dc="$((c1 - c0))" -v a="$anon" \
+      -v hz="$clk_tck" -v w="$((w1 - w0))" -v s="${scanned:-0}" -v t="$tls_ok" \
+    'BEGIN { printf "%7d %8.1f %8.1f %8.1f %7.2f %8d %6d\n", r, rss / 1024, hwm / 1024, a / 1024, 100 * dc / hz / (w / 1e9), s, t }'
 }
 
 # run_agent WINDOW_S [agent args...]: the agent through bin/sockscope (SOCKSCOPE_JAVA_OPTS,
