@@ -16,6 +16,9 @@ final class Logging {
     set("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
     set("org.slf4j.simpleLogger.log.io.javalin", "warn");
     set("org.slf4j.simpleLogger.log.io.fabric8", "warn");
+    // Fabric8 logs a warning with a stack trace at every informer retry; sockscope logs each change
+    // of state once (kubernetes.InformerHealth) and counts the failures instead.
+    set("org.slf4j.simpleLogger.log.io.fabric8.kubernetes.client.informers.impl.cache.Reflector", "error");
   }
 
   private static void set(String key, String value) {

@@ -12,7 +12,8 @@ public record AgentConfig(
     String procRoot,
     SocketsConfig sockets,
     TlsConfig tls,
-    KubernetesConfig kubernetes) {
+    KubernetesConfig kubernetes,
+    InjectorConfig injector) {
 
   public static final int DEFAULT_PORT = 9102;
 
@@ -23,22 +24,25 @@ public record AgentConfig(
     sockets = sockets == null ? SocketsConfig.defaults() : sockets;
     tls = tls == null ? TlsConfig.defaults() : tls;
     kubernetes = kubernetes == null ? KubernetesConfig.defaults() : kubernetes;
+    injector = injector == null ? InjectorConfig.defaults() : injector;
   }
 
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null);
   }
 
   AgentConfig withRole(Role r) {
-    return new AgentConfig(r, port, procRoot, sockets, tls, kubernetes);
+    return new AgentConfig(r, port, procRoot, sockets, tls, kubernetes, injector);
   }
 
   AgentConfig withPort(int p) {
-    return new AgentConfig(role, p, procRoot, sockets, tls, kubernetes);
+    return new AgentConfig(role, p, procRoot, sockets, tls, kubernetes, injector);
   }
 
-  AgentConfig withTls(List<TlsTargetConfig> targets, List<String> caFiles) {
-    return new AgentConfig(role, port, procRoot, sockets, tls.withExtra(targets, caFiles), kubernetes);
+  /** Adds TLS targets and trust anchors (flags, the demo); validate afterwards. */
+  public AgentConfig withTls(List<TlsTargetConfig> targets, List<String> caFiles) {
+    return new AgentConfig(
+        role, port, procRoot, sockets, tls.withExtra(targets, caFiles), kubernetes, injector);
   }
 
   /** Throws {@link ConfigException} naming the first invalid key. */
@@ -49,6 +53,7 @@ public record AgentConfig(
     }
     sockets.validate();
     tls.validate();
+    injector.validate(role);
     return this;
   }
 }

@@ -13,9 +13,9 @@ public enum KernelEvent {
   ESTAB_RESETS(Group.TCP, "EstabResets"),
   RETRANS_SEGS(Group.TCP, "RetransSegs"),
   OUT_RSTS(Group.TCP, "OutRsts"),
-  // TcpExt "TW": sockets whose TIME_WAIT ended by the timer (LINUX_MIB_TIMEWAITED). The kernel has no
-  // counter of TIME_WAIT entries; the dump counts those.
-  TIME_WAIT_ENDED(Group.TCP_EXT, "TW"),
+  // TcpExt "TW" (LINUX_MIB_TIMEWAITED) counts sockets entering TIME_WAIT (checked on 6.18: five
+  // local closes, TW += 5 at once). Every local close enters it once: the close tracker's anchor.
+  TIME_WAIT_ENTERED(Group.TCP_EXT, "TW"),
   TIME_WAIT_RECYCLED(Group.TCP_EXT, "TWRecycled"),
   TIME_WAIT_KILLED(Group.TCP_EXT, "TWKilled"),
   // The TIME_WAIT bucket table was full (tcp_max_tw_buckets): the socket closed without TIME_WAIT.

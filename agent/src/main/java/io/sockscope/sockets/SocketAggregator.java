@@ -14,7 +14,7 @@ import java.util.TreeMap;
  *
  * <p>Roles need the namespace's LISTEN ports before the other sockets: both sources deliver a
  * family's listeners first (the kernel walks the listening hash before the established hash, in
- * {@code tcp_seq_start} and in {@code inet_diag_dump_icsk}), and the previous dump's listeners are
+ * {@code tcp_seq_start} and in {@code inet_diag_dump_icsk}), and recent dumps' listeners are
  * remembered for the rest.
  */
 public final class SocketAggregator implements SocketSink {
@@ -23,8 +23,13 @@ public final class SocketAggregator implements SocketSink {
 
   private final CloseTracker tracker;
   private EphemeralPorts ephemeral = EphemeralPorts.LINUX_DEFAULT;
-  private BitSet listening = new BitSet(65536);
-  private BitSet listenedBefore = new BitSet(65536);
+  private final BitSet listening = new BitSet(65536);
+  // Ports that listened recently, with when they were last seen listening. A server's socket
+  // outlives its listener by TIME_WAIT's 60 s; remembering the port for 120 s keeps such sockets
+  // "server" instead of turning them into "client" sockets whose local port happens to be
+  // ephemeral (a ServerSocket(0) listens on an ephemeral port).
+  private final Map<Integer, Long> listenedRecently = new HashMap<>();
+  static final long LISTENER_MEMORY_SECONDS = 120;
   private final int[] counts = new int[2 * SocketSnapshot.STATES * SocketSnapshot.ROLES];
   private final Map<PeerKey, long[]> peers = new HashMap<>();
   private final Map<Integer, long[]> listenQueues = new TreeMap<>();
@@ -49,9 +54,8 @@ public final class SocketAggregator implements SocketSink {
   public void begin(long nowSeconds, EphemeralPorts ports) {
     now = nowSeconds;
     ephemeral = ports;
-    BitSet t = listenedBefore;
-    listenedBefore = listening;
-    listening = t;
+    listening.stream().forEach(p -> listenedRecently.put(p, now));
+    listenedRecently.values().removeIf(seen -> now - seen > LISTENER_MEMORY_SECONDS);
     listening.clear();
     java.util.Arrays.fill(counts, 0);
     java.util.Arrays.fill(closeWaitFirstSeen, Long.MAX_VALUE);
@@ -82,7 +86,15 @@ public final class SocketAggregator implements SocketSink {
       return;
     }
     SocketRole role = roleOf(row.localPort);
+    long firstSeen = tracker.observe(row.identity(), tcpState, role);
+    if (firstSeen == CloseTracker.DUPLICATE) {
+      scanned--;
+      return;
+    }
     counts[SocketSnapshot.index(family, state, role.ordinal())]++;
+    if (tcpState == TcpState.CLOSE_WAIT && firstSeen < closeWaitFirstSeen[role.ordinal()]) {
+      closeWaitFirstSeen[role.ordinal()] = firstSeen;
+    }
     if (row.remoteUnspecified()) {
       return; // bound but never connected (CLOSE): no peer, no port held toward anyone
     }
@@ -100,10 +112,6 @@ public final class SocketAggregator implements SocketSink {
         clientEndpoints.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + row.remotePort);
       }
     }
-    long firstSeen = tracker.observe(row.identity(), tcpState, role);
-    if (tcpState == TcpState.CLOSE_WAIT && firstSeen < closeWaitFirstSeen[role.ordinal()]) {
-      closeWaitFirstSeen[role.ordinal()] = firstSeen;
-    }
   }
 
   private static boolean ipv4Mapped(SocketRow row) {
@@ -111,7 +119,7 @@ public final class SocketAggregator implements SocketSink {
   }
 
   SocketRole roleOf(int localPort) {
-    if (listening.get(localPort) || listenedBefore.get(localPort)) {
+    if (listening.get(localPort) || listenedRecently.containsKey(localPort)) {
       return SocketRole.SERVER;
     }
     return ephemeral.contains(localPort) ? SocketRole.CLIENT : SocketRole.OTHER;

@@ -136,7 +136,8 @@ public final class SocketSampler implements AutoCloseable {
       aggregator.endDump();
       KernelCounters.Sample mib = counters;
       if (!baseline && mib != null && countersAtDump != null) {
-        tracker.reconcile(opened(countersAtDump, mib), minus(established, establishedAtDump));
+        tracker.reconcile(opened(countersAtDump, mib), minus(established, establishedAtDump),
+            delta(countersAtDump, mib, KernelEvent.TIME_WAIT_ENTERED) + delta(countersAtDump, mib, KernelEvent.TIME_WAIT_OVERFLOW));
       }
       countersAtDump = mib;
       establishedAtDump = established;
@@ -161,6 +162,10 @@ public final class SocketSampler implements AutoCloseable {
     out[SocketRole.CLIENT.ordinal()] = Math.max(0, active - failed);
     out[SocketRole.SERVER.ordinal()] = passive;
     return out;
+  }
+
+  private static long delta(KernelCounters.Sample a, KernelCounters.Sample b, KernelEvent e) {
+    return Math.max(0, b.get(e) - a.get(e));
   }
 
   private static long[] minus(long[] a, long[] b) {

@@ -18,7 +18,8 @@ import java.util.concurrent.CountDownLatch;
  *                            SERVER_TW connections to the pod's 8001.
  * pod &lt;peerIp&gt;             (namespace A) server 8001 closes first; clients: TW_7001 + TW_7002
  *                            connections it closes first; PEER_CLOSED to 7003 of which LEAKED are
- *                            never closed (CLOSE_WAIT) and the rest closed on EOF.
+ *                            never closed (CLOSE_WAIT) and the rest closed on EOF; UNSEEN to 7004,
+ *                            which the peer closes at once: too short-lived for any dump to see.
  * </pre>
  *
  * Prints "ready" when listening and "done" when its part is over, then waits for stdin to close.
@@ -30,6 +31,8 @@ public final class Workload {
   public static final int LEAKED = 5;
   public static final int SERVER_TW = 10;
   public static final int HOLD_MS = 3000;
+  /** Connections the peer closes at once and the pod closes on EOF: gone within milliseconds. */
+  public static final int UNSEEN = 15;
 
   private Workload() {}
 
@@ -40,6 +43,7 @@ public final class Workload {
       serve(bind, 7001, s -> { drain(s); s.close(); });
       serve(bind, 7002, s -> { drain(s); s.close(); });
       serve(bind, 7003, s -> { sleep(HOLD_MS); s.close(); });
+      serve(bind, 7004, Socket::close);
       System.out.println("ready");
       System.out.flush();
       waitLine(); // the pod workload tells us (through the test) to connect to its server
@@ -59,6 +63,11 @@ public final class Workload {
       }
       for (int i = 0; i < TW_7002; i++) {
         clientClosesFirst(peer, 7002);
+      }
+      for (int i = 0; i < UNSEEN; i++) {
+        try (Socket c = new Socket(peer, 7004)) {
+          drain(c);
+        }
       }
       CountDownLatch eof = new CountDownLatch(PEER_CLOSED);
       for (int i = 0; i < PEER_CLOSED; i++) {

@@ -59,8 +59,55 @@ class CloseTrackerTest {
     dump(0);
     dump(10, 8L, ESTABLISHED, CLIENT, 9L, TIME_WAIT, CLIENT);
     dump(20);
+    assertThat(t.closes(PEER, CLIENT)).as("absent once: maybe skipped by the walk").isZero();
+    dump(30);
     assertThat(t.closes(PEER, CLIENT)).isEqualTo(1);
     assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(1);
+  }
+
+  @Test
+  void aVanishedEstablishedSocketIsNotAlsoUnknown() {
+    dump(0);
+    dump(10, 8L, ESTABLISHED, CLIENT);
+    t.reconcile(new long[] {1, 0, 0}, new long[] {1, 0, 0}, 0);
+    dump(20); // gone: the MIBs see it leave ESTABLISHED now, the tracker decides next dump
+    t.reconcile(new long[] {0, 0, 0}, new long[] {-1, 0, 0}, 0);
+    dump(30);
+    t.reconcile(new long[] {0, 0, 0}, new long[] {0, 0, 0}, 0);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(UNKNOWN, CLIENT)).isZero();
+  }
+
+  @Test
+  void aTimeWaitKilledBeforeAnyDumpIsStillALocalClose() {
+    dump(0);
+    dump(10, 1L, TIME_WAIT, CLIENT);
+    // 4 client connections opened and closed; the kernel says 3 entered TIME_WAIT, 1 was seen:
+    // 2 local closes were missed (their TIME_WAIT was cut short), 2 others are unknown.
+    t.reconcile(new long[] {4, 0, 0}, new long[] {0, 0, 0}, 3);
+    assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(3);
+    assertThat(t.closes(UNKNOWN, CLIENT)).isEqualTo(1);
+  }
+
+  @Test
+  void aSocketDeliveredTwiceInOneDumpCountsOnce() {
+    dump(0);
+    t.begin(10);
+    t.observe(5L, TIME_WAIT, CLIENT);
+    assertThat(t.observe(5L, TIME_WAIT, CLIENT)).isEqualTo(CloseTracker.DUPLICATE);
+    t.end();
+    assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(1);
+  }
+
+  @Test
+  void aSocketSkippedByOneDumpIsNotCountedTwice() {
+    dump(0);
+    dump(10, 8L, TIME_WAIT, CLIENT, 9L, ESTABLISHED, SERVER);
+    dump(20); // the walk skipped both
+    dump(30, 8L, TIME_WAIT, CLIENT, 9L, ESTABLISHED, SERVER);
+    dump(40, 8L, TIME_WAIT, CLIENT, 9L, ESTABLISHED, SERVER);
+    assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(PEER, SERVER)).isZero();
   }
 
   @Test
@@ -88,13 +135,13 @@ class CloseTrackerTest {
     dump(0);
     dump(10, 1L, TIME_WAIT, CLIENT);
     // 5 client connections opened and the ESTABLISHED count unchanged: 5 left ESTABLISHED, 1 seen
-    t.reconcile(new long[] {5, 0, 0}, new long[] {0, 0, 0});
+    t.reconcile(new long[] {5, 0, 0}, new long[] {0, 0, 0}, 1);
     assertThat(t.closes(UNKNOWN, CLIENT)).isEqualTo(4);
     dump(20);
     // one connection opened before the MIB read shows up in the dump only: -1 now, +1 next time
-    t.reconcile(new long[] {0, 0, 0}, new long[] {1, 0, 0});
+    t.reconcile(new long[] {0, 0, 0}, new long[] {1, 0, 0}, 0);
     dump(30);
-    t.reconcile(new long[] {1, 0, 0}, new long[] {0, 0, 0});
+    t.reconcile(new long[] {1, 0, 0}, new long[] {0, 0, 0}, 0);
     assertThat(t.closes(UNKNOWN, CLIENT)).isEqualTo(4);
   }
 }

@@ -1,0 +1,57 @@
+package io.sockscope;
+
+import io.sockscope.http.StatusPage.Figure;
+import io.sockscope.http.StatusPage.Section;
+import io.sockscope.http.StatusPage.Table;
+import io.sockscope.metrics.SocketStatus;
+import io.sockscope.sockets.CloseInitiator;
+import io.sockscope.sockets.SocketRole;
+import io.sockscope.sockets.SocketSampler;
+import io.sockscope.sockets.SocketSnapshot;
+import io.sockscope.sockets.TcpState;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The status page's sections, built from the services' latest values (no I/O). */
+final class StatusSections {
+  private StatusSections() {}
+
+  static Section sockets(SocketSampler sampler) {
+    SocketSnapshot s = sampler.snapshot();
+    if (!sampler.ready()) {
+      return new Section("TCP sockets", List.of(), List.of(new Table("Sockets", List.of(), List.of(),
+          "Waiting for the first socket dump.")));
+    }
+    long local = 0;
+    long peer = 0;
+    for (SocketRole r : SocketRole.values()) {
+      local += s.closes(CloseInitiator.LOCAL, r);
+      peer += s.closes(CloseInitiator.PEER, r);
+    }
+    double oldestCw = 0;
+    for (SocketRole r : SocketRole.values()) {
+      oldestCw = Math.max(oldestCw, s.closeWaitOldest(r));
+    }
+    List<Figure> figures = new ArrayList<>(List.of(
+        new Figure("established", Long.toString(s.count(TcpState.ESTABLISHED)), false),
+        new Figure("time_wait", Long.toString(s.count(TcpState.TIME_WAIT)), false),
+        new Figure("close_wait", Long.toString(s.count(TcpState.CLOSE_WAIT)), s.count(TcpState.CLOSE_WAIT) > 0),
+        new Figure("oldest close_wait", (long) oldestCw + " s", oldestCw > 600),
+        new Figure("max port utilization", SocketStatus.percent(s.ephemeralUtilization()), s.ephemeralUtilization() > 0.8),
+        new Figure("closed locally", local + peer == 0 ? "–" : SocketStatus.percent((double) local / (local + peer)), false),
+        new Figure("sockets scanned", Long.toString(s.scanned()), false)));
+    String when = "dump by " + s.source() + " at " + Instant.ofEpochMilli(s.timestampMillis()) + " in "
+        + String.format(java.util.Locale.ROOT, "%.1f ms", s.durationNanos() / 1e6);
+    return new Section("TCP sockets (" + when + ")", figures, List.of(
+        new Table("States by role", List.of("state", "client", "server", "other", "total"),
+            SocketStatus.stateRows(s), "No sockets."),
+        new Table("TIME_WAIT by peer", List.of("peer", "port", "role", "time_wait"),
+            SocketStatus.timeWaitRows(s), "No TIME_WAIT sockets."),
+        new Table("Close initiators (since start)", List.of("role", "local", "peer", "unknown", "local share"),
+            SocketStatus.closeRows(s), ""),
+        new Table("Ephemeral ports per destination (usable: " + s.ephemeralUsable() + ")",
+            List.of("peer", "port", "in use", "utilization"), SocketStatus.portRows(s),
+            "No client connections.")));
+  }
+}

@@ -1,0 +1,59 @@
+package io.sockscope.injector;
+
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.function.Supplier;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * One AdmissionReview v1 in, one out. Always {@code allowed: true}: the injector only adds, it
+ * never rejects a pod (and the webhook fails open, so an error here admits the pod unchanged).
+ */
+final class AdmissionHandler {
+  private static final JsonMapper JSON = new JsonMapper();
+
+  private final PodMutator mutator;
+  private final Supplier<SidecarSpec> sidecar;
+  private final InjectorMetrics metrics;
+
+  AdmissionHandler(PodMutator mutator, Supplier<SidecarSpec> sidecar, InjectorMetrics metrics) {
+    this.mutator = mutator;
+    this.sidecar = sidecar;
+    this.metrics = metrics;
+  }
+
+  /** Answers {@code body}; throws {@link IllegalArgumentException} for a malformed review. */
+  String handle(String body) {
+    JsonNode raw = JSON.readTree(body);
+    AdmissionReview review = Serialization.unmarshal(body, AdmissionReview.class);
+    if (review.getRequest() == null || review.getRequest().getUid() == null) {
+      throw new IllegalArgumentException("AdmissionReview without request.uid");
+    }
+    JsonNode pod = raw.path("request").path("object");
+    AdmissionResponseBuilder response =
+        new AdmissionResponseBuilder().withUid(review.getRequest().getUid()).withAllowed(true);
+    PodMutator.Decision decision = PodMutator.decide(pod);
+    if (decision == PodMutator.Decision.INJECT) {
+      ArrayNode patch = mutator.patch(pod, sidecar.get());
+      String encoded =
+          Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8));
+      response.withPatchType("JSONPatch").withPatch(encoded);
+    }
+    metrics.count(decision);
+    AdmissionResponse answer = response.build();
+    AdmissionReview out =
+        new AdmissionReviewBuilder()
+            .withApiVersion("admission.k8s.io/v1")
+            .withKind("AdmissionReview")
+            .withResponse(answer)
+            .build();
+    return Serialization.asJson(out);
+  }
+}

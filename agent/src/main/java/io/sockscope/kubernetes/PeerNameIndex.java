@@ -1,0 +1,108 @@
+package io.sockscope.kubernetes;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * IP → {@code service.namespace} from Service ClusterIPs and EndpointSlice addresses. When an IP
+ * has several names (a pod behind two Services), a ClusterIP wins over an endpoint address and
+ * then the alphabetically first name, so the {@code peer} label does not flap between scrapes.
+ */
+final class PeerNameIndex implements PeerNames {
+  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+  private final Map<String, List<String>> clusterIps = new HashMap<>(); // service key -> IPs
+  private final Map<String, SliceIps> slices = new HashMap<>(); // slice key -> IPs
+  private volatile Map<String, String> snapshot = Map.of();
+
+  private record SliceIps(String name, List<String> ips) {}
+
+  synchronized void put(Service s) {
+    List<String> ips = new ArrayList<>();
+    if (s.getSpec() != null) {
+      if (s.getSpec().getClusterIPs() != null) {
+        ips.addAll(s.getSpec().getClusterIPs());
+      }
+      if (s.getSpec().getClusterIP() != null) {
+        ips.add(s.getSpec().getClusterIP());
+      }
+    }
+    clusterIps.put(name(s.getMetadata().getName(), s.getMetadata().getNamespace()), ips);
+    publish();
+  }
+
+  synchronized void remove(Service s) {
+    clusterIps.remove(name(s.getMetadata().getName(), s.getMetadata().getNamespace()));
+    publish();
+  }
+
+  synchronized void put(EndpointSlice slice) {
+    var meta = slice.getMetadata();
+    String service = meta.getLabels() == null ? null : meta.getLabels().get(SERVICE_NAME_LABEL);
+    String key = meta.getNamespace() + "/" + meta.getName();
+    if (service == null || slice.getEndpoints() == null) {
+      slices.remove(key);
+    } else {
+      List<String> ips = new ArrayList<>();
+      for (Endpoint e : slice.getEndpoints()) {
+        if (e.getAddresses() != null) {
+          ips.addAll(e.getAddresses());
+        }
+      }
+      slices.put(key, new SliceIps(name(service, meta.getNamespace()), ips));
+    }
+    publish();
+  }
+
+  synchronized void remove(EndpointSlice slice) {
+    slices.remove(slice.getMetadata().getNamespace() + "/" + slice.getMetadata().getName());
+    publish();
+  }
+
+  private static String name(String service, String namespace) {
+    return service + "." + namespace;
+  }
+
+  private void publish() {
+    Map<String, String> fromEndpoints = new HashMap<>();
+    slices.values().forEach(s -> s.ips().forEach(ip -> merge(fromEndpoints, ip, s.name())));
+    Map<String, String> fromClusterIps = new HashMap<>();
+    clusterIps.forEach((name, ips) -> ips.forEach(ip -> merge(fromClusterIps, ip, name)));
+    Map<String, String> next = new HashMap<>(fromEndpoints);
+    next.putAll(fromClusterIps);
+    snapshot = Map.copyOf(next);
+  }
+
+  private static void merge(Map<String, String> map, String ip, String name) {
+    normalize(ip).ifPresent(k -> map.merge(k, name, (a, b) -> a.compareTo(b) <= 0 ? a : b));
+  }
+
+  /** One spelling per address ("fd00::1" and "fd00:0:0:0:0:0:0:1" are the same peer). */
+  static Optional<String> normalize(String ip) {
+    if (ip == null || ip.isBlank() || ip.equals("None")) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(InetAddress.ofLiteral(ip.trim()).getHostAddress());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Optional<String> nameOf(String ip) {
+    Map<String, String> names = snapshot;
+    return names.isEmpty() ? Optional.empty() : normalize(ip).map(names::get);
+  }
+
+  int size() {
+    return snapshot.size();
+  }
+}

@@ -1,0 +1,169 @@
+package io.sockscope.grafana;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sockscope.it.AgentProcess;
+import io.sockscope.it.PromText;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * End to end: the agent jar with its built-in demo workload, a real Prometheus scraping it every
+ * second and loading the rule files; every dashboard panel query, variable query and recording rule,
+ * evaluated through the HTTP API, returns at least one series, and every metric the dashboards and
+ * rules use is exported. Queries that need metrics the local role cannot have are listed with the
+ * reason; metrics not exported yet are listed as pending and the test fails once they appear, so
+ * the list only shrinks.
+ */
+class DashboardQueriesIT {
+  /**
+   * Need Kubernetes objects: evaluated against the namespace prober by KubernetesPanelsIT, except
+   * served-vs-Secret, which also needs a reachable endpoint serving the Secret.
+   */
+  static final Map<String, String> NEEDS_KUBERNETES = Map.of(
+      "sockscope_tls_secret_cert_not_after_timestamp_seconds", "KubernetesPanelsIT",
+      "sockscope_tls_served_cert_matches_secret",
+      "needs a probed endpoint behind an Ingress/Service with a Secret; unit-tested in the kube branch",
+      "sockscope_kubernetes_watch_synced", "KubernetesPanelsIT",
+      "sockscope_kubernetes_errors_total", "KubernetesPanelsIT");
+
+  /**
+   * Alerts whose condition the demo workload creates at once: a certificate expired an hour ago,
+   * a 6-day certificate with 1 day left, a certificate for the wrong host name. Prometheus shows
+   * them in ALERTS (pending or firing) on its first evaluation; `for` is not waited out.
+   */
+  static final List<String> DEMO_ALERTS = List.of(
+      "SockscopeTlsCertExpired", "SockscopeTlsCertExpiringSoon", "SockscopeTlsVerifyFailed");
+
+  /** Not exported on this branch yet (their components are separate issues). */
+  static final Map<String, String> PENDING = pending();
+
+  private static Map<String, String> pending() {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String n : List.of("probe_success", "probe_failures_total", "verify_error_info",
+        "connect_duration_seconds_bucket", "handshake_duration_seconds_bucket",
+        "cert_not_after_timestamp_seconds", "cert_not_before_timestamp_seconds",
+        "chain_not_after_timestamp_seconds", "cert_info", "session_info",
+        "last_success_timestamp_seconds")) {
+      m.put("sockscope_tls_" + n, "TLS prober (issue 3) not merged");
+    }
+    m.put("sockscope_discovery_targets", "TLS prober / discovery (issues 3, 4) not merged");
+    m.put("sockscope_tcp_listen_queue_limit", "netlink source (issue 2) not merged; procfs has no limit");
+    return m;
+  }
+
+  @Test
+  void everyQueryReturnsSeriesAgainstTheRealAgent(@TempDir Path dir) throws Exception {
+    Path prometheus = Tools.require("prometheus");
+    int port = PrometheusServer.freePort();
+    try (AgentProcess agent = AgentProcess.start(List.of(), "http://127.0.0.1:" + port,
+            "demo", "--port", Integer.toString(port));
+        PrometheusServer prom = PrometheusServer.start(prometheus, dir, "127.0.0.1:" + port,
+            Map.of("namespace", "demo", "pod", "sockscope-demo"), Repo.ruleFiles())) {
+      agent.awaitReady(Duration.ofSeconds(30));
+      prom.awaitReady(Duration.ofSeconds(30));
+
+      // Poll until every query has a series and every used metric is exported (the first TLS
+      // probes and rate windows need a few seconds), then assert on the last round.
+      List<PromQueries.Query> queries = PromQueries.all();
+      List<String> failures;
+      Set<String> exported;
+      Set<String> missing;
+      long deadline = System.nanoTime() + Duration.ofSeconds(45).toNanos();
+      do {
+        Thread.sleep(2000);
+        exported = exportedNames(agent.scrape());
+        missing = missingMetrics(exported);
+        failures = emptyQueries(prom, queries);
+        failures.addAll(silentDemoAlerts(prom, queries));
+      } while ((!failures.isEmpty() || !missing.isEmpty()) && System.nanoTime() < deadline);
+      assertThat(missing).as("used by dashboards/rules but not exported by the agent").isEmpty();
+      assertThat(exported).as("exported now: remove from PENDING")
+          .doesNotContainAnyElementsOf(PENDING.keySet());
+      assertThat(failures).as("queries without a series\n" + agent.log()).isEmpty();
+      List<PromQueries.Query> evaluable = queries.stream()
+          .filter(q -> q.kind() != PromQueries.Kind.ALERT).toList();
+      List<PromQueries.Query> excused = evaluable.stream().filter(q -> excused(q.expr())).toList();
+      System.out.printf("DashboardQueriesIT: %d queries returned series, %d excused:%n",
+          evaluable.size() - excused.size(), excused.size());
+      excused.forEach(q -> System.out.println("  " + q.where() + " (" + reason(q.expr()) + ")"));
+      assertThat(evaluable.size() - excused.size()).as("queries evaluated").isGreaterThan(25);
+
+      for (JsonNode group : prom.rules()) {
+        for (JsonNode rule : group.path("rules")) {
+          assertThat(rule.path("health").asString()).as(rule.path("name").asString()
+              + " " + rule.path("lastError").asString()).isIn("ok", "unknown");
+        }
+      }
+    }
+  }
+
+  /** Metrics a dashboard or rule uses that the agent does not export and no list excuses. */
+  private static Set<String> missingMetrics(Set<String> exported) throws Exception {
+    Set<String> missing = new TreeSet<>();
+    for (String name : MetricNamesDocumentedTest.usedMetrics()) {
+      if (!exported.contains(name) && !PENDING.containsKey(name)
+          && !NEEDS_KUBERNETES.containsKey(name)) {
+        missing.add(name);
+      }
+    }
+    return missing;
+  }
+
+  /** Demo alerts (unless their metrics are excused) that Prometheus does not show in ALERTS. */
+  private static List<String> silentDemoAlerts(PrometheusServer prom,
+      List<PromQueries.Query> queries) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (PromQueries.Query q : queries) {
+      String name = q.where().substring(q.where().indexOf(" / ") + 3);
+      if (q.kind() == PromQueries.Kind.ALERT && DEMO_ALERTS.contains(name) && !excused(q.expr())
+          && prom.query("ALERTS{alertname=\"" + name + "\"}").isEmpty()) {
+        out.add("alert " + name + " not pending/firing on the demo");
+      }
+    }
+    return out;
+  }
+
+  static List<String> emptyQueries(PrometheusServer prom, List<PromQueries.Query> queries)
+      throws Exception {
+    List<String> out = new ArrayList<>();
+    for (PromQueries.Query q : queries) {
+      if (q.kind() == PromQueries.Kind.ALERT || excused(q.expr())) {
+        continue;
+      }
+      String expr = q.kind() == PromQueries.Kind.RECORDING_RULE
+          ? q.where().substring(q.where().indexOf(" / ") + 3) // the recorded series itself
+          : PromQueries.evaluable(q.expr(), "10s");
+      if (prom.query(expr).isEmpty()) {
+        out.add(q.where() + ": " + expr);
+      }
+    }
+    return out;
+  }
+
+  static boolean excused(String expr) {
+    return PromQueries.metricNames(expr).stream()
+        .anyMatch(n -> PENDING.containsKey(n) || NEEDS_KUBERNETES.containsKey(n));
+  }
+
+  private static String reason(String expr) {
+    return PromQueries.metricNames(expr).stream()
+        .map(n -> PENDING.getOrDefault(n, NEEDS_KUBERNETES.get(n)))
+        .filter(java.util.Objects::nonNull).distinct().reduce((a, b) -> a + "; " + b).orElse("");
+  }
+
+  static Set<String> exportedNames(PromText scrape) {
+    Set<String> out = new TreeSet<>();
+    scrape.samples().forEach(s -> out.add(s.name()));
+    return out;
+  }
+}

@@ -1,0 +1,179 @@
+package io.sockscope.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The namespace prober end to end from the command line: the shaded jar as a child process against
+ * Fabric8's mock API server (CRUD mode) in this JVM.
+ */
+class KubernetesProberIT {
+  static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @TempDir Path dir;
+  KubernetesMockServer api;
+  KubernetesClient client;
+  Process agent;
+  Path output;
+
+  @BeforeEach
+  void startApiServer() {
+    var responses = new HashMap<io.fabric8.mockwebserver.ServerRequest,
+        java.util.Queue<io.fabric8.mockwebserver.ServerResponse>>();
+    api = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(),
+        responses, new KubernetesMixedDispatcher(responses), false);
+    api.init();
+    client = api.createClient();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (agent != null) {
+      agent.destroy();
+      agent.waitFor();
+    }
+    client.close();
+    api.destroy();
+  }
+
+  @Test
+  void proberDiscoversAndInventoriesFromTheCommandLine() throws Exception {
+    Instant notAfter = Instant.parse("2027-02-01T10:20:30Z");
+    var cert = TestCertificates.create("shop.example.com", Instant.parse("2026-02-01T00:00:00Z"),
+        notAfter);
+    client.services().inNamespace("ns")
+        .resource(KubernetesWatchTest.service("web", "10.96.0.10", "https", 443)).create();
+    client.network().v1().ingresses().inNamespace("ns").resource(new IngressBuilder()
+        .withNewMetadata().withName("shop").withNamespace("ns").endMetadata().withNewSpec()
+        .addNewTl().withHosts("shop.example.com").withSecretName("shop-tls").endTl().endSpec()
+        .build()).create();
+
+    int port = freePort();
+    output = dir.resolve("agent.log");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-jar", System.getProperty("sockscope.jar"),
+        "--role", "namespace-prober", "--port", String.valueOf(port))
+        .redirectErrorStream(true).redirectOutput(output.toFile());
+    Map<String, String> env = pb.environment();
+    env.put("KUBERNETES_MASTER", "http://" + api.getHostName() + ":" + api.getPort());
+    env.put("POD_NAMESPACE", "ns");
+    env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+    env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+    env.put("SOCKSCOPE_LOG_LEVEL", "debug"); // the strictest case for the no-key-in-logs check
+    long started = System.nanoTime();
+    agent = pb.start();
+
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .until(() -> status(port, "/readyz") == 200);
+    System.out.printf("KubernetesProberIT: /readyz 200 after %d ms%n",
+        (System.nanoTime() - started) / 1_000_000);
+    String metrics = get(port, "/metrics");
+    for (String r : new String[] {"services", "ingresses"}) { // required: synced before ready
+      assertThat(metrics).contains("sockscope_kubernetes_watch_synced{resource=\"" + r + "\"} 1");
+    }
+    // Secrets are optional: readiness does not wait for them, so they may sync a moment later.
+    await().atMost(Duration.ofSeconds(5)).until(() -> get(port, "/metrics")
+        .contains("sockscope_kubernetes_watch_synced{resource=\"secrets\"} 1"));
+    assertThat(get(port, "/api/v1/snapshot"))
+        .contains("web.ns.svc:443").contains("shop.example.com:443");
+
+    // A TLS Secret created while the agent runs: time from the API call to the series.
+    String series = "sockscope_tls_secret_cert_not_after_timestamp_seconds{namespace=\"ns\","
+        + "secret=\"shop-tls\"} " + (double) notAfter.getEpochSecond();
+    long created = System.nanoTime();
+    client.secrets().inNamespace("ns").resource(new SecretBuilder().withNewMetadata()
+        .withName("shop-tls").withNamespace("ns").endMetadata().withType("kubernetes.io/tls")
+        .withData(Map.of("tls.crt", cert.tlsCrt(), "tls.key", cert.tlsKey())).build()).create();
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+        .until(() -> get(port, "/metrics").contains(series));
+    assertThat(get(port, "/")).contains("shop-tls").doesNotContain("PRIVATE KEY");
+    System.out.printf("KubernetesProberIT: Secret create -> /metrics series in %d ms%n",
+        (System.nanoTime() - created) / 1_000_000);
+
+    client.secrets().inNamespace("ns").withName("shop-tls").delete();
+    await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(10))
+        .until(() -> !get(port, "/metrics").contains("secret=\"shop-tls\""));
+
+    assertThat(get(port, "/")).contains("Kubernetes").contains("web.ns.svc:443");
+    String everything = get(port, "/metrics") + get(port, "/api/v1/snapshot") + get(port, "/");
+    long stopAt = System.nanoTime();
+    agent.destroy(); // SIGTERM
+    assertThat(agent.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    System.out.printf("KubernetesProberIT: SIGTERM -> exit in %d ms%n",
+        (System.nanoTime() - stopAt) / 1_000_000);
+    agent = null;
+    String log = Files.readString(output);
+    String keyBody = cert.privateKeyPem().lines().filter(l -> !l.startsWith("-----"))
+        .reduce("", String::concat);
+    System.out.printf("KubernetesProberIT: agent log, %d lines at debug; its kubernetes lines:%n",
+        log.lines().count());
+    log.lines().filter(l -> l.contains("kubernetes: ")).forEach(System.out::println);
+    assertThat(log).contains("kubernetes: watching");
+    for (String text : new String[] {log, everything}) {
+      assertThat(text).doesNotContain("PRIVATE KEY").doesNotContain(cert.tlsKey())
+          .doesNotContain(keyBody.substring(0, 40));
+    }
+  }
+
+  @Test
+  void withoutANamespaceTheProberStopsWithOneLine() throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-jar", System.getProperty("sockscope.jar"),
+        "--role", "namespace-prober", "--port", "0").redirectErrorStream(true);
+    pb.environment().remove("POD_NAMESPACE");
+    pb.environment().put("KUBERNETES_MASTER", "http://" + api.getHostName() + ":" + api.getPort());
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(out.lines().filter(l -> l.startsWith("sockscope: "))).singleElement().asString()
+        .contains("no namespace to watch").contains("POD_NAMESPACE");
+  }
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static int status(int port, String path) {
+    try {
+      return HTTP.send(request(port, path), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private static String get(int port, String path) throws Exception {
+    return HTTP.send(request(port, path), HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static HttpRequest request(int port, String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(5)).build();
+  }
+}
