@@ -3,9 +3,11 @@ package io.sockscope;
 import io.sockscope.config.AgentConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.sockscope.config.HostPort;
+import io.sockscope.config.TlsConfig;
+import io.sockscope.config.TlsTargetConfig;
 import io.sockscope.config.Durations;
 import io.sockscope.config.Role;
-import io.sockscope.config.TlsTargetConfig;
 import io.sockscope.demo.DemoWorkload;
 import io.sockscope.http.HttpServer;
 import io.sockscope.http.StatusPage;
@@ -14,8 +16,10 @@ import io.sockscope.kubernetes.PodIdentity;
 import io.sockscope.kubernetes.ServedCertificates;
 import io.sockscope.kubernetes.WatchedResource;
 import io.sockscope.metrics.SocketMetrics;
+import io.sockscope.config.SocketsConfig;
 import io.sockscope.metrics.SocketStatus;
 import io.sockscope.sockets.KernelCounters;
+import io.sockscope.sockets.NetlinkSockDiag;
 import io.sockscope.sockets.ProcfsSource;
 import io.sockscope.sockets.SocketSampler;
 import io.sockscope.sockets.SocketSource;
@@ -25,6 +29,22 @@ import java.util.List;
 import io.sockscope.metrics.BuildInfo;
 import io.sockscope.metrics.KubernetesCollector;
 import io.sockscope.metrics.MetricsRegistry;
+import io.sockscope.metrics.ProbeEndpoint;
+import io.sockscope.metrics.TlsMetrics;
+import io.sockscope.tls.AdhocProbe;
+import io.sockscope.tls.AllowList;
+import io.sockscope.tls.ProbeScheduler;
+import io.sockscope.tls.CertificateFacts;
+import io.sockscope.tls.ProbeResult;
+import io.sockscope.tls.ProbeTarget;
+import io.sockscope.tls.TargetState;
+import io.sockscope.kubernetes.TargetSource;
+import io.sockscope.tls.TlsProber;
+import io.sockscope.tls.TrustAnchors;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
@@ -47,6 +67,8 @@ public final class Agent implements AutoCloseable {
   private final Map<String, Supplier<Object>> snapshot = new LinkedHashMap<>();
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
   private HttpServer http;
+  private ProbeScheduler tls;
+  private ProbeEndpoint probeEndpoint;
   private SocketSampler sampler;
   private KubernetesWatch kubernetes; // null unless the role watches the namespace
   private volatile ServedCertificates servedCertificates = ServedCertificates.NONE;
@@ -77,7 +99,8 @@ public final class Agent implements AutoCloseable {
               "0.0.0.0",
               config.port(),
               new HttpServer.Services(agent.metrics, agent.readiness, agent.snapshot,
-                  new StatusPage(BuildInfo.load().version(), agent::statusSections)));
+                  new StatusPage(BuildInfo.load().version(), agent::statusSections),
+                  agent.probeEndpoint));
       agent.closeables.push(agent.http);
     } catch (RuntimeException e) {
       agent.close();
@@ -97,8 +120,96 @@ public final class Agent implements AutoCloseable {
     if (config.sockets().enabled() && config.role() != Role.INJECTOR) {
       startSockets();
     }
+    startTls();
     startKubernetes();
+    connectTlsToKubernetes();
+    connectTlsToPeers();
     startInjector();
+  }
+
+  /**
+   * TLS probes: static targets from the configuration and flags; other sources (peer, service,
+   * ingress) call {@code tlsScheduler().setTargets(source, ...)}. Probes never affect readiness.
+   */
+  private void startTls() {
+    TlsConfig c = config.tls();
+    TrustAnchors anchors;
+    try {
+      anchors = TrustAnchors.load(c.caFiles().stream().map(Path::of).toList(), TrustAnchors.SERVICE_ACCOUNT_CA);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new StartupException("tls.caFiles: cannot load trust anchors: " + e.getMessage(), e);
+    }
+    TlsProber prober = new TlsProber(anchors, Clock.systemUTC());
+    closeables.push(prober);
+    tls = new ProbeScheduler(prober::probe, c.interval(), c.timeout(), c.concurrency(), Clock.systemUTC());
+    closeables.push(tls);
+    TlsMetrics.bind(tls, metrics);
+    List<ProbeTarget> targets = c.targets().stream().map(Agent::probeTarget).toList();
+    tls.setTargets("static", targets);
+    snapshot.put("tls", tls::summaries);
+    probeEndpoint = new ProbeEndpoint(new AdhocProbe(c.probeEndpoint().enabled(), prober, targets,
+        AllowList.parse(c.probeEndpoint().allow()), c.timeout(), InetAddress::getByName));
+    logger.log(Level.INFO, "TLS probes: " + targets.size() + " static target(s), " + anchors.size() + " trust anchors");
+  }
+
+  /** Files are checked here, at start-up (a one-line error), not at the first probe. */
+  private static ProbeTarget probeTarget(TlsTargetConfig t) {
+    HostPort hp = HostPort.parse("tls.targets", t.address());
+    for (String f : java.util.Arrays.asList(t.caFile(), t.clientCert(), t.clientKey())) {
+      if (f != null && !java.nio.file.Files.isReadable(Path.of(f))) {
+        throw new StartupException("tls.targets (" + t.address() + "): cannot read '" + f + "'");
+      }
+    }
+    return new ProbeTarget(hp.host(), hp.port(), t.serverName(),
+        t.caFile() == null ? List.of() : List.of(Path.of(t.caFile())),
+        t.clientCert() == null ? null : Path.of(t.clientCert()),
+        t.clientKey() == null ? null : Path.of(t.clientKey()),
+        t.interval(), "static");
+  }
+
+  /**
+   * Kubernetes discovery feeds the scheduler (sources service and ingress, a full list per
+   * change), and the "stored vs served" check reads the leaf fingerprint of the last handshake
+   * that presented a certificate.
+   */
+  private void connectTlsToKubernetes() {
+    if (kubernetes == null || tls == null) {
+      return;
+    }
+    kubernetes.onTargets(list -> {
+      for (TargetSource source : TargetSource.values()) {
+        tls.setTargets(source.label(), list.stream()
+            .filter(t -> t.source() == source)
+            .map(t -> ProbeTarget.of(t.host(), t.port(), t.explicitServerName(), source.label()))
+            .toList());
+      }
+    });
+    servedCertificates = target -> tls.state(target)
+        .map(TargetState::lastPresented)
+        .flatMap(ProbeResult::leaf)
+        .map(CertificateFacts::fingerprintSha256);
+  }
+
+  /**
+   * Peer-derived targets (sidecar role by default): the remote endpoints this pod holds
+   * ESTABLISHED client connections to on {@code tls.peerPorts}, refreshed after every dump. A
+   * target stays while the pod talks to it; no SNI (the sampler knows IPs, not names).
+   */
+  private void connectTlsToPeers() {
+    if (sampler == null || tls == null || !config.tls().peerTargetsFor(config.role())) {
+      return;
+    }
+    sampler.watchPorts(java.util.Set.copyOf(config.tls().peerPorts()));
+    java.util.concurrent.atomic.AtomicReference<List<String>> last = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+    sampler.subscribe(snap -> {
+      if (!snap.clientEndpoints().equals(last.getAndSet(snap.clientEndpoints()))) {
+        tls.setTargets("peer", snap.clientEndpoints().stream().map(hp -> {
+          HostPort h = HostPort.parse("peer", hp);
+          return ProbeTarget.of(h.host(), h.port(), null, "peer");
+        }).toList());
+      }
+    });
+    logger.log(Level.INFO, "TLS probes: peers on ports " + config.tls().peerPorts() + " become targets");
   }
 
   /** {@code --role injector}: the HTTPS admission webhook beside the usual HTTP port. */
@@ -168,10 +279,32 @@ public final class Agent implements AutoCloseable {
         + Durations.format(s.dumpInterval()) + " (counters every " + Durations.format(s.counterInterval()) + ")");
   }
 
-  /** The configured socket source; {@code auto} prefers netlink and falls back to procfs. */
+  /**
+   * The configured socket source. {@code auto} prefers netlink and falls back to procfs; netlink
+   * always shows the agent's own network namespace, so a procRoot other than /proc (another
+   * process's view, a fixture tree) means procfs.
+   */
   private SocketSource openSource(Path procRoot) {
     try {
       KernelCounters.read(procRoot);
+    } catch (java.io.IOException e) {
+      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
+    }
+    SocketsConfig.SourceKind kind = config.sockets().source();
+    if (kind == SocketsConfig.SourceKind.NETLINK) {
+      try {
+        return NetlinkSockDiag.open();
+      } catch (java.io.IOException e) {
+        throw new StartupException("sockets.source: netlink: " + e.getMessage());
+      }
+    }
+    if (kind == SocketsConfig.SourceKind.AUTO && procRoot.equals(Path.of("/proc"))) {
+      var netlink = NetlinkSockDiag.tryOpen();
+      if (netlink.isPresent()) {
+        return netlink.get();
+      }
+    }
+    try {
       new ProcfsSource(procRoot).dump(0, row -> {});
     } catch (java.io.IOException e) {
       throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
@@ -196,6 +329,9 @@ public final class Agent implements AutoCloseable {
     List<StatusPage.Section> out = new ArrayList<>();
     if (sampler != null) {
       out.add(StatusSections.sockets(sampler));
+    }
+    if (tls != null) {
+      out.add(StatusSections.tls(tls.summaries()));
     }
     if (kubernetes != null) {
       out.add(KubernetesStatus.section(kubernetes));
@@ -224,6 +360,14 @@ public final class Agent implements AutoCloseable {
 
   public Readiness readiness() {
     return readiness;
+  }
+
+  /**
+   * The TLS scheduler: {@code setTargets("peer" | "service" | "ingress", targets)} feeds it,
+   * {@code summaries()} gives the status page's rows, {@code addListener} the served certificates.
+   */
+  public ProbeScheduler tlsScheduler() {
+    return tls;
   }
 
   /** The namespace watch, or null when this role does not watch Kubernetes. */

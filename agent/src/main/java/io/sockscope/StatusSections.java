@@ -9,6 +9,8 @@ import io.sockscope.sockets.SocketRole;
 import io.sockscope.sockets.SocketSampler;
 import io.sockscope.sockets.SocketSnapshot;
 import io.sockscope.sockets.TcpState;
+import io.sockscope.tls.TargetSummary;
+import java.util.Locale;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +18,34 @@ import java.util.List;
 /** The status page's sections, built from the services' latest values (no I/O). */
 final class StatusSections {
   private StatusSections() {}
+
+  static Section tls(List<TargetSummary> targets) {
+    List<List<String>> rows = new ArrayList<>();
+    long failing = 0;
+    double soonest = Double.MAX_VALUE;
+    for (TargetSummary t : targets) {
+      failing += t.verified() ? 0 : 1;
+      if (t.daysLeft() != null) {
+        soonest = Math.min(soonest, t.daysLeft());
+      }
+      String problem = t.verified() ? "ok"
+          : !t.reasons().isEmpty() ? String.join(", ", t.reasons())
+          : t.stage() == null ? "not probed yet" : t.stage() + ": " + t.reason();
+      rows.add(List.of(t.target(), t.source(),
+          t.daysLeft() == null ? "–" : String.format(Locale.ROOT, "%.1f", t.daysLeft()),
+          t.verified() ? "yes" : "no", problem,
+          t.version() == null ? "–" : t.version(),
+          t.handshakeP50() == null ? "–" : String.format(Locale.ROOT, "%.1f ms", t.handshakeP50().toNanos() / 1e6)));
+    }
+    List<Figure> figures = List.of(
+        new Figure("targets", Integer.toString(targets.size()), false),
+        new Figure("failing", Long.toString(failing), failing > 0),
+        new Figure("soonest expiry", soonest == Double.MAX_VALUE ? "–" : String.format(Locale.ROOT, "%.1f d", soonest),
+            soonest < 7));
+    return new Section("TLS endpoints", figures, List.of(new Table("Targets",
+        List.of("target", "source", "days left", "verified", "reason", "version", "handshake p50"), rows,
+        "No TLS targets: add --tls-target HOST:PORT, tls.targets in the configuration, or run in a cluster.")));
+  }
 
   static Section sockets(SocketSampler sampler) {
     SocketSnapshot s = sampler.snapshot();

@@ -56,6 +56,9 @@ public record TlsConfig(
     for (int i = 0; i < targets.size(); i++) {
       targets.get(i).validate("tls.targets[" + i + "]");
     }
+    for (int i = 0; i < probeEndpoint.allow().size(); i++) {
+      Validation.allowEntry("tls.probeEndpoint.allow[" + i + "]", probeEndpoint.allow().get(i));
+    }
     for (int i = 0; i < peerPorts.size(); i++) {
       Validation.range("tls.peerPorts[" + i + "]", peerPorts.get(i), 1, 65535);
     }

@@ -26,6 +26,9 @@ public record TlsTargetConfig(
     if ((clientCert == null) != (clientKey == null)) {
       throw new ConfigException(key + ": clientCert and clientKey go together");
     }
+    if (serverName != null && !serverName.matches("[A-Za-z0-9._-]{1,253}")) {
+      throw new ConfigException(key + ".serverName: not a DNS name: '" + serverName + "'");
+    }
     if (interval != null) {
       Validation.positive(key + ".interval", interval);
     }

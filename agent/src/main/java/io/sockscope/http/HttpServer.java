@@ -3,6 +3,7 @@ package io.sockscope.http;
 import io.javalin.Javalin;
 import io.sockscope.Readiness;
 import io.sockscope.metrics.MetricsRegistry;
+import io.sockscope.metrics.ProbeEndpoint;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -20,7 +21,8 @@ public final class HttpServer implements AutoCloseable {
       MetricsRegistry metrics,
       Readiness readiness,
       Map<String, Supplier<Object>> snapshot,
-      StatusPage statusPage) {}
+      StatusPage statusPage,
+      ProbeEndpoint probe) {}
 
   private final Javalin app;
 
@@ -47,6 +49,11 @@ public final class HttpServer implements AutoCloseable {
               config.routes.get("/api/v1/snapshot", ctx ->
                   ctx.contentType("application/json").result(snapshotJson(s.snapshot())));
               config.routes.get("/", ctx -> ctx.html(s.statusPage().render()));
+              config.routes.get("/probe", ctx -> {
+                var r = s.probe().handle(ctx.queryParam("target"), ctx.queryParam("server_name"),
+                    ctx.header("X-Prometheus-Scrape-Timeout-Seconds"));
+                ctx.status(r.status()).contentType(r.contentType()).result(r.body());
+              });
             });
     app.start(host, port);
     return new HttpServer(app);

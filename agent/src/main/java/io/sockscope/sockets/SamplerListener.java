@@ -25,8 +25,11 @@ public interface SamplerListener {
     }
 
     static Reason of(Exception e) {
-      if (e instanceof ProcFormatException) {
+      if (e instanceof ProcFormatException || e instanceof NetlinkException n && n.errno() == 0) {
         return MALFORMED;
+      }
+      if (e instanceof NetlinkException n && (n.errno() == Errno.EPERM || n.errno() == Errno.EACCES)) {
+        return PERMISSION_DENIED;
       }
       if (e instanceof java.nio.file.AccessDeniedException) {
         return PERMISSION_DENIED;

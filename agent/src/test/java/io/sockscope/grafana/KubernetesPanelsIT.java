@@ -56,7 +56,7 @@ class KubernetesPanelsIT {
               now.plus(1, ChronoUnit.DAYS))), "tls.key", b64("unused")))
           .build()).create();
       int port = PrometheusServer.freePort();
-      ProcessBuilder pb = new ProcessBuilder(io.sockscope.it.AgentProcess.java(), "-jar",
+      ProcessBuilder pb = new ProcessBuilder(io.sockscope.it.AgentProcess.java(), io.sockscope.it.AgentProcess.noDns(), "-jar",
           io.sockscope.it.AgentProcess.jar().toString(), "--role", "namespace-prober",
           "--port", Integer.toString(port))
           .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile());

@@ -25,8 +25,10 @@ class StatusPageBrowserTest {
   static void start() throws Exception {
     Chromium.binary();
     Path fixtures = Path.of(StatusPageBrowserTest.class.getResource("/fixtures/proc").toURI());
-    agent = Agent.start(ConfigLoader.parse("port: 0\nprocRoot: " + fixtures + "\nsockets:\n  source: procfs\n", "t"), false);
+    // demo: its HTTPS endpoints become TLS targets (a 6-day certificate, an expired one, a wrong host)
+    agent = Agent.start(ConfigLoader.parse("port: 0\nprocRoot: " + fixtures + "\nsockets:\n  source: procfs\n", "t"), true);
     await().atMost(Duration.ofSeconds(10)).until(agent.readiness()::ready);
+    await().atMost(Duration.ofSeconds(20)).until(() -> agent.tlsScheduler().summaries().stream().filter(t -> t.lastProbe() != null).count() == 3);
     url = "http://127.0.0.1:" + agent.port() + "/";
   }
 
@@ -45,6 +47,14 @@ class StatusPageBrowserTest {
     // the fixture's IPv4 TIME_WAIT sockets: 4 client, 1 "other" in IPv6 (reserved port)
     assertThat(dom).contains("<td>time_wait</td><td>4</td><td>0</td><td>1</td><td>5</td>");
     assertThat(dom).doesNotContain("<script", "src=\"http", "href=\"http");
+  }
+
+  @Test
+  void rendersTheTlsTableWithReasons() throws Exception {
+    String dom = Chromium.dumpDom(url);
+    assertThat(dom).contains("<h2>TLS endpoints</h2>", "<th>days left</th>", "<th>handshake p50</th>");
+    assertThat(dom).contains("<td>expired</td>", "<td>hostname_mismatch</td>", "<td>TLSv1.3</td>");
+    assertThat(dom).containsPattern("<td>0\\.9</td><td>yes</td>|<td>1\\.0</td><td>yes</td>");
   }
 
   @Test

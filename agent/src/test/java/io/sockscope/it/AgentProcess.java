@@ -52,10 +52,19 @@ public final class AgentProcess implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /**
+   * JVM flag that keeps a started agent off DNS: names resolve from the test hosts file only
+   * (discovered Service names then fail at the resolve stage instead of querying a resolver).
+   */
+  public static String noDns() {
+    String file = System.getProperty("jdk.net.hosts.file");
+    return "-Djdk.net.hosts.file=" + (file != null ? file : "/dev/null");
+  }
+
   /** Starts {@code java -jar sockscope.jar args...}, prefixed by {@code prefix} (e.g. ip netns exec). */
   public static AgentProcess start(List<String> prefix, String baseUrl, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(prefix);
-    cmd.addAll(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx64m", "-jar", jar().toString()));
+    cmd.addAll(List.of(java(), "--enable-native-access=ALL-UNNAMED", "-Xmx64m", noDns(), "-jar", jar().toString()));
     cmd.addAll(List.of(args));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     return new AgentProcess(p, baseUrl);

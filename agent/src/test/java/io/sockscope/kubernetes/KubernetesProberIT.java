@@ -75,7 +75,7 @@ class KubernetesProberIT {
     int port = freePort();
     output = dir.resolve("agent.log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-jar", System.getProperty("sockscope.jar"),
+        .toString(), io.sockscope.it.AgentProcess.noDns(), "-jar", System.getProperty("sockscope.jar"),
         "--role", "namespace-prober", "--port", String.valueOf(port))
         .redirectErrorStream(true).redirectOutput(output.toFile());
     Map<String, String> env = pb.environment();
@@ -142,7 +142,7 @@ class KubernetesProberIT {
   @Test
   void withoutANamespaceTheProberStopsWithOneLine() throws Exception {
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-jar", System.getProperty("sockscope.jar"),
+        .toString(), io.sockscope.it.AgentProcess.noDns(), "-jar", System.getProperty("sockscope.jar"),
         "--role", "namespace-prober", "--port", "0").redirectErrorStream(true);
     pb.environment().remove("POD_NAMESPACE");
     pb.environment().put("KUBERNETES_MASTER", "http://" + api.getHostName() + ":" + api.getPort());

@@ -24,13 +24,14 @@ final class LoopbackWorkload implements AutoCloseable {
   final ServerSocket a;
   final ServerSocket b;
   private final List<Socket> open = new ArrayList<>();
+  private final java.util.Set<Integer> clientPorts = new java.util.HashSet<>();
 
   LoopbackWorkload() throws IOException {
     InetAddress lo = InetAddress.getLoopbackAddress();
     a = new ServerSocket(0, 50, lo);
     b = new ServerSocket(0, 50, lo);
     for (int i = 0; i < ESTABLISHED_PAIRS; i++) {
-      open.add(new Socket(lo, a.getLocalPort()));
+      open.add(connect(a));
       open.add(a.accept());
     }
     for (int i = 0; i < CLIENT_TW_TO_A; i++) {
@@ -40,14 +41,14 @@ final class LoopbackWorkload implements AutoCloseable {
       clientClosesFirst(b);
     }
     for (int i = 0; i < SERVER_TW_ON_A; i++) {
-      Socket c = new Socket(lo, a.getLocalPort());
+      Socket c = connect(a);
       Socket s = a.accept();
       s.close();
       c.getInputStream().read(); // EOF: the server's FIN arrived
       c.close();
     }
     for (int i = 0; i < CLOSE_WAIT_ON_B; i++) {
-      Socket c = new Socket(lo, b.getLocalPort());
+      Socket c = connect(b);
       Socket s = b.accept();
       c.close(); // the server never closes: CLOSE_WAIT (and the client waits in FIN_WAIT2)
       open.add(s);
@@ -55,8 +56,14 @@ final class LoopbackWorkload implements AutoCloseable {
     waitForFins();
   }
 
-  private static void clientClosesFirst(ServerSocket server) throws IOException {
+  private Socket connect(ServerSocket server) throws IOException {
     Socket c = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+    clientPorts.add(c.getLocalPort());
+    return c;
+  }
+
+  private void clientClosesFirst(ServerSocket server) throws IOException {
+    Socket c = connect(server);
     Socket s = server.accept();
     c.close();
     s.getInputStream().read(); // EOF
@@ -71,11 +78,18 @@ final class LoopbackWorkload implements AutoCloseable {
     }
   }
 
-  /** Ports this workload owns: a socket belongs to it when its local or remote port is one. */
+  /**
+   * A socket belongs to this workload when one port is a listener's and the other is 0 (the
+   * listener itself) or a client port the workload opened. The listener port alone is not enough:
+   * a TIME_WAIT left by an earlier run may hold the port number a listener now has.
+   */
   boolean owns(int localPort, int remotePort) {
     int pa = a.getLocalPort();
     int pb = b.getLocalPort();
-    return localPort == pa || localPort == pb || remotePort == pa || remotePort == pb;
+    boolean localListener = localPort == pa || localPort == pb;
+    boolean remoteListener = remotePort == pa || remotePort == pb;
+    return localListener && (remotePort == 0 || clientPorts.contains(remotePort))
+        || remoteListener && clientPorts.contains(localPort);
   }
 
   static Map<TcpState, Integer> expected() {

@@ -31,7 +31,22 @@ final class SsCounts {
 
   /** Per-state counts of the sockets {@code ss -Htan} lists whose ports satisfy {@code owns}. */
   static Map<TcpState, Integer> count(BiPredicate<Integer, Integer> owns) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder("ss", "-Htan").redirectErrorStream(true).start();
+    return count(owns, "-a");
+  }
+
+  /** The same, with one more ss option (e.g. {@code -4} or {@code -6} to keep one family). */
+  static Map<TcpState, Integer> count(BiPredicate<Integer, Integer> owns, String option)
+      throws IOException, InterruptedException {
+    return countLines(option, (local, peer) -> owns.test(port(local), port(peer)));
+  }
+
+  /**
+   * Per-state counts of the sockets {@code ss -Htan option} lists whose local and peer columns,
+   * as printed ({@code [::1]:8080}, {@code 127.0.0.1:8080}, {@code *:*}), satisfy {@code owns}.
+   */
+  static Map<TcpState, Integer> countLines(String option, BiPredicate<String, String> owns)
+      throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("ss", "-Htan", option).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.waitFor() != 0) {
       throw new IOException("ss failed: " + out);
@@ -42,16 +57,14 @@ final class SsCounts {
       if (f.length < 5) {
         continue;
       }
-      int local = port(f[3]);
-      int remote = port(f[4]);
-      if (owns.test(local, remote)) {
+      if (owns.test(f[3], f[4])) {
         counts.merge(state(f[0]), 1, Integer::sum);
       }
     }
     return counts;
   }
 
-  private static int port(String addr) {
+  static int port(String addr) {
     String p = addr.substring(addr.lastIndexOf(':') + 1);
     return p.equals("*") ? 0 : Integer.parseInt(p);
   }

@@ -13,32 +13,38 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * End to end: the built jar runs inside a network namespace ("the pod"), a known workload runs
  * there with its peer in a second namespace, and /metrics is compared with the workload's ground
  * truth and with {@code ss} run in the pod's namespace.
  */
-class SidecarNamespaceIT {
-  private static NetworkNamespaces ns;
-  private static AgentProcess agent;
-  private static Process peer;
-  private static Process pod;
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SidecarNamespaceBase {
+  private NetworkNamespaces ns;
+  private AgentProcess agent;
+  private Process peer;
+  private Process pod;
+
+  /** {@code sockets.source} for this run: both sources must give the same, true numbers. */
+  abstract String source();
 
   @BeforeAll
-  static void start() throws Exception {
+  void start() throws Exception {
     ns = NetworkNamespaces.create();
     Path config = Files.createTempFile("sockscope-e2e", ".yaml");
     Files.writeString(config, """
         role: sidecar
         sockets:
+          source: %s
           counterInterval: 500ms
           dumpInterval: 1s
         tls:
           peerTargets: false
         kubernetes:
           enabled: false
-        """);
+        """.formatted(source()));
     agent = AgentProcess.start(NetworkNamespaces.in(ns.pod), "http://" + NetworkNamespaces.POD_SCRAPE_IP + ":9102",
         "--config", config.toString());
     agent.awaitReady(Duration.ofSeconds(20));
@@ -83,7 +89,7 @@ class SidecarNamespaceIT {
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     for (Process p : new Process[] {pod, peer}) {
       if (p != null) {
         p.destroyForcibly().waitFor();
@@ -162,14 +168,14 @@ class SidecarNamespaceIT {
   void selfMetricsAndBuildInfo() throws Exception {
     PromText m = agent.scrape();
     assertThat(m.sum("sockscope_build_info")).isEqualTo(1);
-    assertThat(m.sum("sockscope_sampler_duration_seconds_count", "tier", "dump")).isGreaterThanOrEqualTo(3);
+    assertThat(m.sum("sockscope_sampler_duration_seconds_count", "tier", "dump", "source", source())).isGreaterThanOrEqualTo(3);
     assertThat(m.sum("sockscope_sampler_errors_total")).isZero();
     assertThat(m.sum("sockscope_tcp_kernel_events_total", "event", "active_opens"))
         .isGreaterThanOrEqualTo(Workload.TW_7001 + Workload.TW_7002 + Workload.PEER_CLOSED + Workload.UNSEEN);
   }
 
   /** The series worth reading when an assertion fails, and what ss saw. */
-  private static String describe(PromText m) {
+  private String describe(PromText m) {
     StringBuilder b = new StringBuilder(agent.log()).append('\n');
     m.samples().stream().filter(x -> x.value() != 0 && x.name().startsWith("sockscope_tcp")).forEach(x -> b.append(x).append('\n'));
     try {
@@ -180,12 +186,12 @@ class SidecarNamespaceIT {
     return b.toString();
   }
 
-  private static int ssCount(String state) throws Exception {
+  private int ssCount(String state) throws Exception {
     return (int) ss().stream().filter(l -> l[0].equals(state)).count();
   }
 
   /** {@code ss -Htan} in the pod's namespace: state, recv-q, send-q, local, peer. */
-  private static List<String[]> ss() throws Exception {
+  private List<String[]> ss() throws Exception {
     var r = NetworkNamespaces.run(NetworkNamespaces.in(ns.pod, "ss", "-Htan"));
     return r.output().lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 5).toList();
   }

@@ -1,0 +1,154 @@
+package io.sockscope.tls;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The blackbox-style {@code /probe?target=HOST:PORT[&server_name=NAME]}. It makes the agent connect
+ * where a caller says, so it is off by default and, when on, probes only configured targets or
+ * allow-listed hosts and addresses; a name is resolved once, checked against the CIDRs, and the
+ * probe connects to that checked address (no second lookup to rebind).
+ */
+public final class AdhocProbe {
+  /**
+   * Prometheus sends its scrape timeout; leave this much for the exposition (blackbox's default).
+   */
+  static final Duration OFFSET = Duration.ofMillis(500);
+
+  static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
+
+  /** HTTP status (200, 400, 403, 404), a message for errors, and the result on 200. */
+  public record Outcome(int status, String message, ProbeResult result) {}
+
+  private final boolean enabled;
+  private final TlsProber prober;
+  private final Map<String, ProbeTarget> configured; // by HOST:PORT
+  private final AllowList allow;
+  private final Duration defaultTimeout;
+  private final TlsProber.Resolver resolver;
+
+  public AdhocProbe(
+      boolean enabled,
+      TlsProber prober,
+      List<ProbeTarget> configured,
+      AllowList allow,
+      Duration defaultTimeout,
+      TlsProber.Resolver resolver) {
+    this.enabled = enabled;
+    this.prober = prober;
+    this.configured =
+        configured.stream()
+            .collect(
+                Collectors.toMap(
+                    t -> ProbeTarget.of(t.host(), t.port(), null, null).id(),
+                    Function.identity(),
+                    (a, b) -> a));
+    this.allow = allow;
+    this.defaultTimeout = defaultTimeout;
+    this.resolver = resolver;
+  }
+
+  public Outcome probe(String target, String serverName, String scrapeTimeoutHeader) {
+    if (!enabled) {
+      return new Outcome(404, "the /probe endpoint is off (tls.probeEndpoint.enabled)", null);
+    }
+    ProbeTarget t = parse(target, serverName);
+    if (t == null) {
+      return new Outcome(
+          400, "target must be HOST:PORT (IPv6 as [ADDR]:PORT), server_name a DNS name", null);
+    }
+    Duration timeout = timeout(scrapeTimeoutHeader);
+    ProbeTarget known = configured.get(ProbeTarget.of(t.host(), t.port(), null, null).id());
+    if (known != null) {
+      return ok(
+          prober.probe(
+              t.serverName() == null ? known : withServerName(known, t.serverName()), timeout));
+    }
+    if (allow.allowsHost(t.host())) {
+      return ok(prober.probe(t, timeout));
+    }
+    InetAddress address = checkedAddress(t.host());
+    if (address == null) {
+      return new Outcome(
+          403, "target not allowed: not configured, not in tls.probeEndpoint.allow", null);
+    }
+    return ok(prober.probe(t, timeout, address));
+  }
+
+  private InetAddress checkedAddress(String host) {
+    if (!allow.hasCidrs()) {
+      return null;
+    }
+    try {
+      InetAddress a =
+          HostnameMatcher.isIpLiteral(host) ? InetAddress.ofLiteral(host) : resolver.resolve(host);
+      return allow.allowsAddress(a) ? a : null;
+    } catch (UnknownHostException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  Duration timeout(String header) {
+    if (header == null || header.isBlank()) {
+      return defaultTimeout;
+    }
+    try {
+      double seconds = Double.parseDouble(header.strip());
+      Duration d = Duration.ofMillis((long) (seconds * 1000)).minus(OFFSET);
+      if (d.compareTo(Duration.ofMillis(100)) < 0) {
+        return Duration.ofMillis(100);
+      }
+      return d.compareTo(MAX_TIMEOUT) > 0 ? MAX_TIMEOUT : d;
+    } catch (NumberFormatException e) {
+      return defaultTimeout;
+    }
+  }
+
+  static ProbeTarget parse(String target, String serverName) {
+    if (target == null || target.length() > 300) {
+      return null;
+    }
+    int colon = target.lastIndexOf(':');
+    if (colon <= 0) {
+      return null;
+    }
+    String host = target.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    } else if (host.contains(":")) {
+      return null;
+    }
+    if (!host.matches("[A-Za-z0-9._:-]+")
+        || (serverName != null
+            && !serverName.isEmpty()
+            && !serverName.matches("[A-Za-z0-9._-]{1,253}"))) {
+      return null;
+    }
+    try {
+      int port = Integer.parseInt(target.substring(colon + 1));
+      if (port < 1 || port > 65535) {
+        return null;
+      }
+      if (HostnameMatcher.isIpLiteral(host)) {
+        InetAddress.ofLiteral(host);
+      }
+      return ProbeTarget.of(host, port, serverName, "adhoc");
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static ProbeTarget withServerName(ProbeTarget t, String sni) {
+    return new ProbeTarget(
+        t.host(), t.port(), sni, t.caFiles(), t.clientCert(), t.clientKey(), t.interval(), "adhoc");
+  }
+
+  private static Outcome ok(ProbeResult r) {
+    return new Outcome(200, null, r);
+  }
+}

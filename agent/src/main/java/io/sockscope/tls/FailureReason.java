@@ -1,0 +1,41 @@
+package io.sockscope.tls;
+
+import java.util.Locale;
+
+/**
+ * The {@code reason} label of a failed probe: network and handshake causes, plus the verification
+ * reasons (the first one, by {@link VerifyReason} order, when several hold).
+ */
+public enum FailureReason {
+  /** The one probe deadline passed (resolve, connect or handshake). */
+  TIMEOUT,
+  /** The name does not resolve. */
+  UNKNOWN_HOST,
+  /** Connection refused (RST to the SYN): nothing listens there. */
+  REFUSED,
+  /** No route, network unreachable, or another connect error. */
+  UNREACHABLE,
+  /** The peer reset or closed the connection during the handshake. */
+  RESET,
+  /** The server asked for a client certificate and rejected the handshake without one. */
+  CLIENT_CERT_REQUIRED,
+  /** A TLS alert or protocol error (no common version or cipher, bad record...). */
+  PROTOCOL_ERROR,
+  /** The client certificate or key of the target could not be loaded. */
+  CLIENT_CONFIG,
+  EXPIRED,
+  NOT_YET_VALID,
+  HOSTNAME_MISMATCH,
+  UNTRUSTED,
+  INCOMPLETE_CHAIN,
+  WEAK_KEY,
+  WEAK_SIGNATURE;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  static FailureReason of(VerifyReason r) {
+    return valueOf(r.name());
+  }
+}

@@ -1,0 +1,85 @@
+package io.sockscope.tls;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+
+/**
+ * RFC 6125 host name check, done by hand because the handshake runs without endpoint identification
+ * (so that a mismatch is a reason, not an aborted handshake).
+ */
+final class HostnameMatcher {
+  private HostnameMatcher() {}
+
+  static boolean matches(String name, CertificateFacts leaf, String subjectDn) {
+    if (isIpLiteral(name)) {
+      // RFC 6125 §6.2.1 / RFC 2818: an IP is only matched against iPAddress SANs, never the CN.
+      InetAddress wanted = parseIp(name);
+      return leaf.ipAddresses().stream().map(HostnameMatcher::parseIp).anyMatch(wanted::equals);
+    }
+    String host = normalize(name);
+    if (!leaf.dnsNames().isEmpty()) {
+      return leaf.dnsNames().stream().anyMatch(p -> matchesPattern(host, normalize(p)));
+    }
+    // RFC 6125 §6.4.4: the CN only when there is no DNS-ID at all.
+    return commonNames(subjectDn).stream().anyMatch(cn -> matchesPattern(host, normalize(cn)));
+  }
+
+  /** A wildcard only as the whole left-most label, matching exactly one label (RFC 6125 §6.4.3). */
+  static boolean matchesPattern(String host, String pattern) {
+    if (!pattern.startsWith("*.")) {
+      return host.equals(pattern);
+    }
+    String suffix = pattern.substring(1); // ".example.com"
+    if (suffix.indexOf('.', 1) < 0 || suffix.contains("*")) {
+      return false; // "*.com" or a second wildcard: never
+    }
+    if (!host.endsWith(suffix)) {
+      return false;
+    }
+    String first = host.substring(0, host.length() - suffix.length());
+    return !first.isEmpty() && !first.contains(".");
+  }
+
+  static boolean isIpLiteral(String s) {
+    return s.contains(":") || s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+  }
+
+  private static String normalize(String s) {
+    String n = s.toLowerCase(Locale.ROOT);
+    return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+  }
+
+  private static InetAddress parseIp(String s) {
+    try {
+      return InetAddress.ofLiteral(s);
+    } catch (IllegalArgumentException e) {
+      return unknown();
+    }
+  }
+
+  private static InetAddress unknown() {
+    try {
+      return InetAddress.getByAddress(new byte[16]); // :: never equals a probed address
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static List<String> commonNames(String dn) {
+    try {
+      return new LdapName(dn)
+          .getRdns().stream()
+              .filter(r -> r.getType().equalsIgnoreCase("CN"))
+              .map(Rdn::getValue)
+              .map(Object::toString)
+              .toList();
+    } catch (InvalidNameException e) {
+      return List.of();
+    }
+  }
+}

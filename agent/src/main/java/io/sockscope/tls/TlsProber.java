@@ -1,0 +1,296 @@
+package io.sockscope.tls;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+
+/**
+ * One TLS probe: resolve, timed TCP connect, timed handshake (ClientHello to Finished), then
+ * verification of the recorded chain. One deadline covers every phase: a watchdog closes the socket
+ * when it passes, so a server that trickles bytes cannot stretch a probe.
+ */
+public final class TlsProber implements AutoCloseable {
+  /** Grace for a server that rejects a missing client certificate after our Finished (TLS 1.3). */
+  private static final Duration CLIENT_AUTH_GRACE = Duration.ofMillis(200);
+
+  /** Name resolution; the system resolver in production. */
+  @FunctionalInterface
+  public interface Resolver {
+    InetAddress resolve(String host) throws UnknownHostException;
+  }
+
+  private final TrustAnchors anchors;
+  private final Clock clock;
+  private final Resolver resolver;
+  private final Map<List<Path>, TrustAnchors> perTarget = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService watchdog =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> Thread.ofPlatform().daemon().name("tls-deadline").unstarted(r));
+
+  public TlsProber(TrustAnchors anchors, Clock clock) {
+    this(anchors, clock, InetAddress::getByName);
+  }
+
+  public TlsProber(TrustAnchors anchors, Clock clock, Resolver resolver) {
+    this.anchors = anchors;
+    this.clock = clock;
+    this.resolver = resolver;
+  }
+
+  /** Probes {@code target} within {@code timeout}; never throws. */
+  public ProbeResult probe(ProbeTarget target, Duration timeout) {
+    return probe(target, timeout, null);
+  }
+
+  /**
+   * As {@link #probe(ProbeTarget, Duration)}, connecting to {@code pinned} instead of resolving
+   * (the {@code /probe} endpoint resolves once, checks the addresses, then pins them).
+   */
+  public ProbeResult probe(ProbeTarget target, Duration timeout, InetAddress pinned) {
+    ProbeAttempt a =
+        new ProbeAttempt(target, clock.instant(), System.nanoTime() + timeout.toNanos());
+    try {
+      run(a, pinned);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      a.fail(FailureStage.RESOLVE, FailureReason.TIMEOUT, "interrupted");
+    }
+    return a.result(clock.instant());
+  }
+
+  private void run(ProbeAttempt a, InetAddress pinned) throws InterruptedException {
+    ProbeTarget t = a.target;
+    HandshakeRecorder recorder;
+    try {
+      recorder = recorder(t, a);
+    } catch (IOException | GeneralSecurityException e) {
+      a.fail(FailureStage.HANDSHAKE, FailureReason.CLIENT_CONFIG, e.getMessage());
+      return;
+    }
+    InetAddress address = pinned != null ? pinned : resolve(a);
+    if (address == null) {
+      return;
+    }
+    Socket raw = new Socket();
+    try {
+      // The handshake is several small writes in a row (TLS 1.2: ClientKeyExchange,
+      // ChangeCipherSpec, Finished): with Nagle, one can wait ~40 ms for a delayed ACK and the
+      // handshake time would measure the kernel's ACK timer, not the server.
+      raw.setTcpNoDelay(true);
+    } catch (java.net.SocketException e) {
+      // not fatal: the probe still works, only its timing may include Nagle's delay
+    }
+    ScheduledFuture<?> guard =
+        watchdog.schedule(() -> closeQuietly(raw), a.remainingNanos(), TimeUnit.NANOSECONDS);
+    try {
+      if (connect(a, raw, address) && handshake(a, raw, recorder)) {
+        verify(a, recorder.chain());
+      }
+    } finally {
+      guard.cancel(false);
+      closeQuietly(raw);
+    }
+  }
+
+  private HandshakeRecorder recorder(ProbeTarget t, ProbeAttempt a)
+      throws IOException, GeneralSecurityException {
+    if (t.clientCert() == null) {
+      return new HandshakeRecorder(null, null);
+    }
+    List<X509Certificate> chain = Pem.certificates(t.clientCert());
+    PrivateKey key = Pem.privateKey(t.clientKey());
+    if (!chain.isEmpty()) {
+      a.clientCertNotAfter = chain.getFirst().getNotAfter().toInstant();
+    }
+    return new HandshakeRecorder(key, chain);
+  }
+
+  private InetAddress resolve(ProbeAttempt a) throws InterruptedException {
+    String host = a.target.host();
+    if (HostnameMatcher.isIpLiteral(host)) {
+      return InetAddress.ofLiteral(host);
+    }
+    // The system resolver cannot be interrupted: run it aside and stop waiting at the deadline.
+    CompletableFuture<InetAddress> lookup = new CompletableFuture<>();
+    Thread.ofVirtual()
+        .name("tls-resolve")
+        .start(
+            () -> {
+              try {
+                lookup.complete(resolver.resolve(host));
+              } catch (UnknownHostException | RuntimeException e) {
+                lookup.completeExceptionally(e);
+              }
+            });
+    try {
+      return lookup.get(a.remainingNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      a.fail(FailureStage.RESOLVE, FailureReason.TIMEOUT, "resolving " + host + " timed out");
+    } catch (ExecutionException e) {
+      a.fail(FailureStage.RESOLVE, FailureReason.UNKNOWN_HOST, String.valueOf(e.getCause()));
+    }
+    return null;
+  }
+
+  private boolean connect(ProbeAttempt a, Socket raw, InetAddress address) {
+    long start = System.nanoTime();
+    try {
+      int millis = (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(a.remainingNanos()));
+      raw.connect(new InetSocketAddress(address, a.target.port()), millis);
+      a.connect = Duration.ofNanos(System.nanoTime() - start);
+      return true;
+    } catch (IOException e) {
+      FailureReason r =
+          a.expired() || e instanceof SocketTimeoutException
+              ? FailureReason.TIMEOUT
+              : e instanceof ConnectException && String.valueOf(e.getMessage()).contains("refused")
+                  ? FailureReason.REFUSED
+                  : FailureReason.UNREACHABLE;
+      a.fail(FailureStage.CONNECT, r, e.toString());
+      return false;
+    }
+  }
+
+  private boolean handshake(ProbeAttempt a, Socket raw, HandshakeRecorder recorder) {
+    try {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(
+          new KeyManager[] {recorder.keyManager}, new TrustManager[] {recorder.trustManager}, null);
+      String sni = a.target.serverName() != null ? a.target.serverName() : a.target.host();
+      SSLSocket ssl =
+          (SSLSocket) ctx.getSocketFactory().createSocket(raw, sni, a.target.port(), true);
+      var params = ssl.getSSLParameters();
+      params.setServerNames(sniFor(a.target));
+      ssl.setSSLParameters(params);
+      ssl.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(a.remainingNanos())));
+      long start = System.nanoTime();
+      ssl.startHandshake();
+      a.handshake = Duration.ofNanos(System.nanoTime() - start);
+      a.chain = recorder.chain();
+      a.version = ssl.getSession().getProtocol();
+      a.cipher = ssl.getSession().getCipherSuite();
+      if (recorder.clientCertRequested()
+          && !recorder.hasClientCert()
+          && rejectedAfterFinished(ssl, a)) {
+        a.fail(
+            FailureStage.HANDSHAKE,
+            FailureReason.CLIENT_CERT_REQUIRED,
+            "server requires a client certificate");
+        return false;
+      }
+      return true;
+    } catch (IOException | GeneralSecurityException e) {
+      a.chain = recorder.chain();
+      a.fail(FailureStage.HANDSHAKE, handshakeReason(a, recorder, e), e.toString());
+      return false;
+    }
+  }
+
+  /**
+   * In TLS 1.3 the client's handshake ends before the server has seen its (empty) Certificate, so a
+   * server that requires one rejects it with an alert on the first read: wait briefly for it.
+   */
+  private static boolean rejectedAfterFinished(SSLSocket ssl, ProbeAttempt a) {
+    try {
+      long millis =
+          Math.min(CLIENT_AUTH_GRACE.toMillis(), TimeUnit.NANOSECONDS.toMillis(a.remainingNanos()));
+      ssl.setSoTimeout((int) Math.max(1, millis));
+      return ssl.getInputStream().read() < 0;
+    } catch (SocketTimeoutException e) {
+      return false; // "want" client auth: the server carries on without one
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static FailureReason handshakeReason(ProbeAttempt a, HandshakeRecorder r, Exception e) {
+    String msg = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
+    if (a.expired() || e instanceof SocketTimeoutException) {
+      return FailureReason.TIMEOUT;
+    }
+    if (r.clientCertRequested() && !r.hasClientCert()) {
+      return FailureReason.CLIENT_CERT_REQUIRED;
+    }
+    if (e instanceof SSLException && !msg.contains("terminated") && !msg.contains("reset")) {
+      return FailureReason.PROTOCOL_ERROR;
+    }
+    return FailureReason.RESET;
+  }
+
+  private static List<javax.net.ssl.SNIServerName> sniFor(ProbeTarget t) {
+    // No SNI for an IP literal unless a server name is given (RFC 6066 §3 forbids IP literals).
+    String name = t.serverName() != null ? t.serverName() : t.host();
+    if (HostnameMatcher.isIpLiteral(name)) {
+      return List.of();
+    }
+    try {
+      return List.of(new SNIHostName(name));
+    } catch (IllegalArgumentException e) {
+      return List.of();
+    }
+  }
+
+  private void verify(ProbeAttempt a, List<X509Certificate> chain) {
+    TrustAnchors effective;
+    try {
+      effective =
+          a.target.caFiles().isEmpty()
+              ? anchors
+              : perTarget.computeIfAbsent(
+                  a.target.caFiles(),
+                  files -> {
+                    try {
+                      return anchors.plus(files);
+                    } catch (IOException | GeneralSecurityException e) {
+                      throw new IllegalStateException(e.getMessage(), e);
+                    }
+                  });
+    } catch (IllegalStateException e) {
+      effective = anchors;
+    }
+    a.reasons = ChainVerifier.verify(chain, a.target.verifiedName(), effective, clock.instant());
+    if (!a.reasons.isEmpty()) {
+      VerifyReason first = a.reasons.stream().sorted().findFirst().orElseThrow();
+      a.fail(FailureStage.VERIFY, FailureReason.of(first), "verification failed: " + a.reasons);
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // closing is best effort
+    }
+  }
+
+  @Override
+  public void close() {
+    watchdog.shutdownNow();
+  }
+}
