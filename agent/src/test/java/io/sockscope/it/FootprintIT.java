@@ -26,15 +26,16 @@ class FootprintIT {
   /** 30,000 established sockets (+ listeners): "tens of thousands", under a minute in CI. */
   static final int PAIRS = 15_000;
   /**
-   * The ceiling, from measurements (docs/performance.md, "Sidecar footprint"): with 30k sockets,
-   * 1 s dumps and the launcher's flags the agent's VmHWM was 96 MiB here (2 shared cores, load
-   * 2–9), of which ~85 MiB is the JVM with its loaded libraries before any socket (4,500 classes:
-   * JDK, Jetty, Jackson, Micrometer). The product target is 64 MiB with 100k sockets and 50 TLS
+   * The ceiling, from measurements (docs/performance.md, "Memory regression guard"): with 30k
+   * sockets, 1 s dumps and the launcher's flags the agent's VmHWM was 96.0 MiB on the socket
+   * sampler alone and 101.3 MiB on main with netlink, the TLS prober and Kubernetes discovery
+   * (2 shared cores), of which ~90 MiB is the JVM with its loaded libraries before any socket
+   * (JDK, Jetty, Jackson, Micrometer). The product target is 64 MiB with 100k sockets and 50 TLS
    * targets; it is missed today (the doc says by how much and what it would take), so this guard
-   * pins today's footprint + ~16 % for noise (JIT and GC timing, malloc arenas, page cache) instead:
-   * a regression of ~15 MiB fails it. Lower it as the fixes land.
+   * pins today's footprint + ~16 % for noise (JIT and GC timing, malloc arenas, page cache)
+   * instead: a regression of ~15 MiB fails it. Lower it as the fixes land.
    */
-  static final double RSS_CEILING_MIB = 112;
+  static final double RSS_CEILING_MIB = 118;
   static final String HEAP = "32m";
 
   private static NetworkNamespaces ns;
