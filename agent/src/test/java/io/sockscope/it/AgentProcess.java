@@ -70,6 +70,19 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(p, baseUrl);
   }
 
+  /** Starts {@code command} as is (e.g. through bin/sockscope) with {@code env} added. */
+  public static AgentProcess startCommand(List<String> command, java.util.Map<String, String> env,
+      String baseUrl) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return new AgentProcess(pb.start(), baseUrl);
+  }
+
+  /** The repository root (system property sockscope.repo, set by failsafe). */
+  public static Path repo() {
+    return Path.of(System.getProperty("sockscope.repo", ".."));
+  }
+
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(5)).build(),
         HttpResponse.BodyHandlers.ofString());

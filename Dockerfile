@@ -1,0 +1,51 @@
+# syntax=docker/dockerfile:1.7
+# sockscope image: build the jar with the README's command, jlink a runtime with only the modules
+# the jar needs (agent/jlink-modules.txt), then on debian:bookworm-slim (glibc, for the FFM netlink
+# source) train an AOT cache (JEP 483/514: measured start-up gain in docs/performance.md) and run
+# as a numeric non-root user on a read-only root filesystem (only /tmp is written: mount an
+# emptyDir there). Verified here without a container engine: ImageBuildTest, JlinkRuntimeIT.
+
+FROM maven:3.9-eclipse-temurin-25 AS build
+WORKDIR /src
+COPY pom.xml ./
+COPY agent/pom.xml agent/
+COPY agent/src agent/src
+RUN --mount=type=cache,target=/root/.m2 mvn -B -q -ntp package -DskipTests
+
+FROM build AS runtime
+COPY agent/jlink-modules.txt agent/
+# No --compress: compressed class resources cost start-up time and heap to inflate.
+RUN jlink --add-modules "$(grep -v '^#' agent/jlink-modules.txt | tr -d ' \n')" \
+      --strip-debug --no-man-pages --no-header-files --generate-cds-archive \
+      --output /opt/sockscope/jre
+COPY bin/sockscope /opt/sockscope/bin/sockscope
+RUN cp agent/target/sockscope.jar /opt/sockscope/sockscope.jar
+
+FROM debian:bookworm-slim
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG SOURCE=
+LABEL org.opencontainers.image.title="sockscope" \
+      org.opencontainers.image.description="Per-pod TCP socket and TLS probe facts as Prometheus metrics (Kubernetes sidecar)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.source="${SOURCE}"
+COPY --from=runtime /opt/sockscope /opt/sockscope
+# AOT cache trained here, in the final stage, on one real start-up through the launcher with its
+# own flags and the very runtime and jar files that will run (the JVM refuses a cache made with
+# another JDK, another jar or incompatible flags; a different heap size is fine). The agent exits
+# on SIGTERM and the JVM writes the cache then. bash's /dev/tcp polls /readyz (no curl here).
+SHELL ["/bin/bash", "-c"]
+RUN export JAVA_HOME=/opt/sockscope/jre SOCKSCOPE_JAR=/opt/sockscope/sockscope.jar; \
+    SOCKSCOPE_JAVA_OPTS="-XX:AOTCacheOutput=/opt/sockscope/sockscope.aot" \
+      /opt/sockscope/bin/sockscope --port 19102 & pid=$!; \
+    for i in $(seq 150); do \
+      (exec 3<>/dev/tcp/127.0.0.1/19102 && printf 'GET /readyz HTTP/1.0\r\n\r\n' >&3 \
+        && head -1 <&3) 2>/dev/null | grep -q ' 200' && break; sleep 0.2; done; \
+    kill -TERM $pid; wait $pid; test -s /opt/sockscope/sockscope.aot
+ENV JAVA_HOME=/opt/sockscope/jre \
+    SOCKSCOPE_JAR=/opt/sockscope/sockscope.jar \
+    SOCKSCOPE_AOT_CACHE=/opt/sockscope/sockscope.aot
+USER 65532:65532
+EXPOSE 9102
+ENTRYPOINT ["/opt/sockscope/bin/sockscope"]

@@ -1,0 +1,82 @@
+package io.sockscope;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * bin/sockscope's contract, with a JAVA_HOME whose "java" prints its arguments: the sidecar flags,
+ * the heap choice, SOCKSCOPE_JAVA_OPTS last (so it wins), the AOT cache only when it exists, and
+ * the agent's arguments passed through untouched after the jar.
+ */
+class LauncherTest {
+  @TempDir Path dir;
+
+  private List<String> launch(Map<String, String> env, String... args) throws Exception {
+    Path home = dir.resolve("jdk");
+    Files.createDirectories(home.resolve("bin"));
+    Path java = home.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Path jar = Files.writeString(dir.resolve("sockscope.jar"), "");
+    Path launcher = repo().resolve("bin/sockscope");
+    List<String> cmd = new ArrayList<>(List.of(launcher.toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("JAVA_HOME", home.toString());
+    pb.environment().put("SOCKSCOPE_JAR", jar.toString());
+    pb.environment().remove("SOCKSCOPE_HEAP");
+    pb.environment().remove("SOCKSCOPE_JAVA_OPTS");
+    pb.environment().remove("SOCKSCOPE_AOT_CACHE");
+    pb.environment().putAll(env);
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out.lines().toList();
+  }
+
+  private static Path repo() {
+    Path p = Path.of("").toAbsolutePath();
+    while (!Files.exists(p.resolve("bin/sockscope"))) {
+      p = p.getParent();
+    }
+    return p;
+  }
+
+  @Test
+  void passesTheSidecarFlagsThenTheJarThenTheArguments() throws Exception {
+    List<String> argv = launch(Map.of(), "--port", "9 9", "demo");
+    assertThat(argv).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
+        "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:+ExitOnOutOfMemoryError",
+        "--enable-native-access=ALL-UNNAMED");
+    assertThat(argv.subList(argv.indexOf("-jar"), argv.size()))
+        .containsExactly("-jar", dir.resolve("sockscope.jar").toString(), "--port", "9 9", "demo");
+    assertThat(argv).noneMatch(a -> a.startsWith("-XX:AOTCache"));
+  }
+
+  @Test
+  void heapComesFromSockscopeHeapAndExtraOptionsComeLast() throws Exception {
+    List<String> argv = launch(Map.of("SOCKSCOPE_HEAP", "48m", "SOCKSCOPE_JAVA_OPTS", "-Xmx50m -Dx=1"));
+    assertThat(argv).contains("-Xmx48m").doesNotContain("-XX:MaxRAMPercentage=35");
+    int jar = argv.indexOf("-jar");
+    assertThat(argv.subList(jar - 2, jar)).containsExactly("-Xmx50m", "-Dx=1");
+  }
+
+  @Test
+  void usesTheAotCacheOnlyWhenTheFileExists() throws Exception {
+    Path aot = dir.resolve("sockscope.aot");
+    assertThat(launch(Map.of("SOCKSCOPE_AOT_CACHE", aot.toString())))
+        .noneMatch(a -> a.startsWith("-XX:AOTCache"));
+    Files.writeString(aot, "x");
+    assertThat(launch(Map.of("SOCKSCOPE_AOT_CACHE", aot.toString())))
+        .contains("-XX:AOTCache=" + aot);
+  }
+}

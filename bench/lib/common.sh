@@ -1,0 +1,105 @@
+# Shared by the bench scripts (sourced): machine description, a network namespace with a socket
+# population, and one agent run measured from /proc (time to /readyz 200, VmRSS/VmHWM, CPU).
+# Needs root (ip netns), iproute2, curl and JDK 25 (JAVA_HOME).
+set -euo pipefail
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+java="$JAVA_HOME/bin/java"
+jar="${SOCKSCOPE_JAR:-$repo/agent/target/sockscope.jar}"
+holder_src="$repo/agent/src/test/java/io/sockscope/it/SocketHolder.java"
+clk_tck=$(getconf CLK_TCK)
+ns="ssc-bench-$$"
+holder_pid=""
+
+describe_machine() {
+  echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"
+  echo "jdk:     $("$java" -version 2>&1 | sed -n 2p)"
+  echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (shared machine: figures are upper bounds)"
+}
+
+make_ns() {
+  ip netns add "$ns"
+  ip -n "$ns" link set lo up
+  ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="10000 65535" net.core.somaxconn=4096
+}
+
+# hold_sockets PAIRS: 2 x PAIRS established loopback sockets in the namespace, until cleanup.
+# Several holder processes: the open-files hard limit here is 20,000 per process.
+holder_fds=()
+holders=0
+hold_sockets() {
+  local left=$1 n fd
+  while ((left > 0)); do
+    n=$((left < 9000 ? left : 9000)); left=$((left - n)); holders=$((holders + 1))
+    exec {fd}> >(exec ip netns exec "$ns" "$java" -Xmx256m -XX:+UseSerialGC "$holder_src" "$n" >"$tmp/holder.$holders")
+    holder_fds+=("$fd")
+  done
+  for _ in $(seq 900); do
+    (($(cat "$tmp"/holder.* 2>/dev/null | grep -c ready) == holders)) && break; sleep 0.2
+  done
+  (($(cat "$tmp"/holder.* | grep -c ready) == holders)) || { cat "$tmp"/holder.* >&2; echo "socket holders did not start" >&2; exit 1; }
+}
+
+# Sockets held so far (listeners included), as the holders reported them.
+held_sockets() { cat "$tmp"/holder.* 2>/dev/null | awk '{n += $2} END {print n + 0}'; }
+
+stop_holder() {
+  local fd
+  for fd in "${holder_fds[@]}"; do exec {fd}>&-; done
+  holder_fds=()
+}
+
+cleanup() {
+  stop_holder
+  ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
+  ip netns del "$ns" 2>/dev/null || true
+  rm -rf "$tmp"
+}
+
+ns_curl() { ip netns exec "$ns" curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$1$2" || true; }
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
+
+# measure WINDOW_S PORT READY_PATH METRICS_PATH COMMAND...: starts COMMAND in the namespace, waits
+# for READY_PATH to answer 200, settles 2 s, then prints "ready_ms rss hwm anon cpu_pct scanned tls_ok"
+# (VmRSS, VmHWM, RssAnon in MiB: anonymous memory is what a pod's cgroup is always charged for)
+# measured over WINDOW_S seconds (scraping METRICS_PATH every 15 s, as Prometheus would).
+# COMMAND must exec the measured process (the launcher does), so that $! is its pid.
+measure() {
+  local window=$1 port=$2 ready=$3 metrics=$4; shift 4
+  local t0 t1 pid code=000 c0 c1 w0 w1 scanned tls_ok rss hwm anon left step
+  t0=$(date +%s%N)
+  ip netns exec "$ns" "$@" >"$tmp/agent.log" 2>&1 &
+  pid=$!
+  until [[ $code == 200 ]]; do
+    kill -0 "$pid" 2>/dev/null || { cat "$tmp/agent.log" >&2; return 1; }
+    code=$(ns_curl "$port" "$ready"); [[ $code == 200 ]] || sleep 0.02
+  done
+  t1=$(date +%s%N)
+  sleep 2
+  c0=$(cpu_ticks "$pid"); w0=$(date +%s%N); left=$window
+  while ((left > 0)); do
+    step=$((left < 15 ? left : 15)); sleep "$step"; left=$((left - step))
+    ns_curl "$port" "$metrics" >/dev/null
+  done
+  c1=$(cpu_ticks "$pid"); w1=$(date +%s%N)
+  ip netns exec "$ns" curl -s "http://127.0.0.1:$port$metrics" >"$tmp/metrics.txt" || true
+  scanned=$(awk '$1 == "sockscope_sampler_sockets_scanned" {print $2}' "$tmp/metrics.txt")
+  tls_ok=$(awk '$1 ~ /^sockscope_tls_probe_success[{]/ {n += $2} END {print n + 0}' "$tmp/metrics.txt")
+  rss=$(status_kib "$pid" VmRSS); hwm=$(status_kib "$pid" VmHWM); anon=$(status_kib "$pid" RssAnon)
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  awk -v r="$(( (t1 - t0) / 1000000 ))" -v rss="$rss" -v hwm="$hwm" -v dc="$((c1 - c0))" -v a="$anon" \
+      -v hz="$clk_tck" -v w="$((w1 - w0))" -v s="${scanned:-0}" -v t="$tls_ok" \
+    'BEGIN { printf "%7d %8.1f %8.1f %8.1f %7.2f %8d %6d\n", r, rss / 1024, hwm / 1024, a / 1024, 100 * dc / hz / (w / 1e9), s, t }'
+}
+
+# run_agent WINDOW_S [agent args...]: the agent through bin/sockscope (SOCKSCOPE_JAVA_OPTS,
+# SOCKSCOPE_HEAP, SOCKSCOPE_AOT_CACHE from the environment) on port 9102.
+run_agent() {
+  local window=$1; shift
+  measure "$window" 9102 /readyz /metrics env SOCKSCOPE_JAR="$jar" "$repo/bin/sockscope" "$@"
+}
+
+tmp=$(mktemp -d)
+trap cleanup EXIT
