@@ -25,14 +25,10 @@ import tools.jackson.databind.JsonNode;
  * the list only shrinks.
  */
 class DashboardQueriesIT {
-  /**
-   * Need Kubernetes objects: evaluated against the namespace prober by KubernetesPanelsIT, except
-   * served-vs-Secret, which also needs a reachable endpoint serving the Secret.
-   */
+  /** Need Kubernetes objects: evaluated against the namespace prober by KubernetesPanelsIT. */
   static final Map<String, String> NEEDS_KUBERNETES = Map.of(
       "sockscope_tls_secret_cert_not_after_timestamp_seconds", "KubernetesPanelsIT",
-      "sockscope_tls_served_cert_matches_secret",
-      "needs a probed endpoint behind an Ingress/Service with a Secret; unit-tested in the kube branch",
+      "sockscope_tls_served_cert_matches_secret", "KubernetesPanelsIT",
       "sockscope_kubernetes_watch_synced", "KubernetesPanelsIT",
       "sockscope_kubernetes_errors_total", "KubernetesPanelsIT");
 
