@@ -39,6 +39,7 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
   private final Supplier<SocketSnapshot> snapshot;
   private final MeterRegistry registry;
   private final Map<Tier, Map<Reason, Counter>> errors = new EnumMap<>(Tier.class);
+  private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
   public SocketMetrics(Supplier<SocketSnapshot> snapshot, MeterRegistry registry, String dumpSource) {
     this.snapshot = snapshot;
@@ -84,11 +85,11 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
   }
 
   private Timer timer(Tier tier, String source) {
-    return Timer.builder("sockscope.sampler.duration")
+    return timers.computeIfAbsent(tier.label() + "/" + source, k -> Timer.builder("sockscope.sampler.duration")
         .description("Cost of one sample: tier counters reads the MIBs, tier dump walks every socket.")
         .tag("tier", tier.label()).tag("source", source)
         .serviceLevelObjectives(BUCKETS)
-        .register(registry);
+        .register(registry));
   }
 
   @Override

@@ -99,6 +99,11 @@ public final class NetlinkSockDiag implements SocketSource {
   }
 
   @Override
+  public boolean reportsListenLimit() {
+    return true; // idiag_wqueue of a LISTEN socket is sk_max_ack_backlog
+  }
+
+  @Override
   public long dump(int stateMask, SocketSink sink) throws IOException {
     synchronized (this) {
       if (closed) {

@@ -38,6 +38,7 @@ public final class SocketAggregator implements SocketSink {
   private java.util.Set<Integer> watchedPorts = java.util.Set.of();
   private long scanned;
   private long now;
+  private boolean listenLimits;
 
   /** Remote ports whose client connections are reported as endpoints (TLS peer-derived targets). */
   public void watchPorts(java.util.Set<Integer> ports) {
@@ -51,8 +52,15 @@ public final class SocketAggregator implements SocketSink {
   /** A remote endpoint: address and the port that names the service (see {@link #accept}). */
   private record PeerKey(int family, long hi, long lo, int port) {}
 
+  /** Starts a dump from a source without accept-queue limits (procfs). */
   public void begin(long nowSeconds, EphemeralPorts ports) {
+    begin(nowSeconds, ports, false);
+  }
+
+  /** Starts a dump; {@code listenLimits}: the source's LISTEN rows carry the backlog. */
+  public void begin(long nowSeconds, EphemeralPorts ports, boolean listenLimits) {
     now = nowSeconds;
+    this.listenLimits = listenLimits;
     ephemeral = ports;
     listening.stream().forEach(p -> listenedRecently.put(p, now));
     listenedRecently.values().removeIf(seen -> now - seen > LISTENER_MEMORY_SECONDS);
@@ -82,7 +90,7 @@ public final class SocketAggregator implements SocketSink {
       counts[SocketSnapshot.index(family, state, SocketRole.SERVER.ordinal())]++;
       long[] q = listenQueues.computeIfAbsent(row.localPort, p -> new long[] {0, 0});
       q[0] += row.rxQueue;
-      q[1] = row.cookie != 0 ? q[1] + row.txQueue : -1; // procfs has no limit
+      q[1] = listenLimits ? q[1] + row.txQueue : -1;
       return;
     }
     SocketRole role = roleOf(row.localPort);

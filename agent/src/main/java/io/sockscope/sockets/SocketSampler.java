@@ -128,7 +128,7 @@ public final class SocketSampler implements AutoCloseable {
       fail(SamplerListener.Tier.DUMP, e); // keep the last known range and go on
     }
     try {
-      aggregator.begin(t0 / 1_000_000_000L, ephemeral);
+      aggregator.begin(t0 / 1_000_000_000L, ephemeral, source.reportsListenLimit());
       source.dump(TcpState.ALL_STATES, aggregator);
       long took = System.nanoTime() - t0;
       boolean baseline = tracker.isBaseline();

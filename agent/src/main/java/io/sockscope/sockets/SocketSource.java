@@ -18,6 +18,14 @@ public interface SocketSource extends AutoCloseable {
    */
   long dump(int stateMask, SocketSink sink) throws IOException;
 
+  /**
+   * Whether a LISTEN row's {@code txQueue} is the accept-queue limit: sock_diag reports the
+   * backlog there, {@code /proc/net/tcp} does not show it at all.
+   */
+  default boolean reportsListenLimit() {
+    return false;
+  }
+
   /** {@code netlink} or {@code procfs}: the label value of {@code source} in self-metrics. */
   String name();
 

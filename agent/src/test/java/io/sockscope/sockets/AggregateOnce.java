@@ -17,7 +17,7 @@ public final class AggregateOnce {
 
   /** Dumps every state from {@code source} into the aggregator; returns the sockets seen. */
   public long run(SocketSource source) throws IOException {
-    aggregator.begin(System.nanoTime() / 1_000_000_000L, ports);
+    aggregator.begin(System.nanoTime() / 1_000_000_000L, ports, source.reportsListenLimit());
     long n = source.dump(TcpState.ALL_STATES, aggregator);
     aggregator.endDump();
     aggregator.build(source.name(), 0, PeerNamer.IP, 20);
