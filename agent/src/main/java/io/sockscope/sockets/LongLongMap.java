@@ -3,21 +3,24 @@ package io.sockscope.sockets;
 import java.util.Arrays;
 
 /**
- * Open-addressing map from non-zero long keys to long values: two primitive arrays, no boxing, no
- * entry objects. The close tracker keeps one entry per socket, so at 100k sockets this is ~4 MB
- * where a {@code HashMap<Long, Long>} would be ~10 MB and 200k objects.
+ * Open-addressing map from non-zero long keys to long values: one primitive array holding key and
+ * value side by side (one cache line per probe), no boxing, no entry objects. The close tracker
+ * keeps one entry per socket in each of two maps, so the table is the agent's largest live object at
+ * scale: at 100k sockets 2 MiB per map, where a {@code HashMap<Long, Long>} would be ~10 MB and
+ * 200k objects.
+ *
+ * <p>Linear probing up to a load of 13/16 (0.81): expected probes stay under 3 for a hit and about 14
+ * for a miss at the very top, and a power-of-two table holding 100k sockets is 131,072 slots
+ * instead of the 262,144 a 1/2 bound needs (measured: −4 MiB of live heap at 100k sockets).
  */
 final class LongLongMap {
-  private long[] keys;
-  private long[] values;
+  private long[] table; // key at 2i, value at 2i + 1; key 0 = empty slot
   private int size;
   private int mask;
+  private int limit;
 
   LongLongMap(int expected) {
-    int cap = Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1;
-    keys = new long[cap];
-    values = new long[cap];
-    mask = cap - 1;
+    allocate(capacityFor(expected));
   }
 
   int size() {
@@ -26,45 +29,44 @@ final class LongLongMap {
 
   /** The value for {@code key}, or {@code absent}. */
   long get(long key, long absent) {
-    int i = slot(key);
-    while (keys[i] != 0) {
-      if (keys[i] == key) {
-        return values[i];
+    for (int i = slot(key); ; i = (i + 1) & mask) {
+      long k = table[2 * i];
+      if (k == key) {
+        return table[2 * i + 1];
       }
-      i = (i + 1) & mask;
+      if (k == 0) {
+        return absent;
+      }
     }
-    return absent;
   }
 
   void put(long key, long value) {
     if (key == 0) {
       throw new IllegalArgumentException("key 0 is reserved");
     }
-    if ((size + 1) * 2 > keys.length) {
+    if (size >= limit) {
       grow();
     }
     int i = slot(key);
-    while (keys[i] != 0) {
-      if (keys[i] == key) {
-        values[i] = value;
+    while (table[2 * i] != 0) {
+      if (table[2 * i] == key) {
+        table[2 * i + 1] = value;
         return;
       }
       i = (i + 1) & mask;
     }
-    keys[i] = key;
-    values[i] = value;
+    table[2 * i] = key;
+    table[2 * i + 1] = value;
     size++;
   }
 
   /** Empties the map, shrinking it when it is far larger than its last content needed. */
   void clear() {
-    if (keys.length > 64 && size * 8 < keys.length) {
-      int cap = Integer.highestOneBit(Math.max(16, size * 2)) << 1;
-      keys = new long[cap];
-      values = new long[cap];
-      mask = cap - 1;
+    int fit = capacityFor(size);
+    if (capacity() > 64 && fit * 4 <= capacity()) {
+      allocate(fit);
     } else {
-      Arrays.fill(keys, 0);
+      Arrays.fill(table, 0);
     }
     size = 0;
   }
@@ -74,11 +76,30 @@ final class LongLongMap {
   }
 
   void forEach(Visitor v) {
-    for (int i = 0; i < keys.length; i++) {
-      if (keys[i] != 0) {
-        v.visit(keys[i], values[i]);
+    for (int i = 0; i < table.length; i += 2) {
+      if (table[i] != 0) {
+        v.visit(table[i], table[i + 1]);
       }
     }
+  }
+
+  /** Slots in the table (for tests and the memory figure). */
+  int capacity() {
+    return mask + 1;
+  }
+
+  private static int capacityFor(int entries) {
+    int cap = 16;
+    while ((long) cap * 13 / 16 < entries) {
+      cap <<= 1;
+    }
+    return cap;
+  }
+
+  private void allocate(int cap) {
+    table = new long[2 * cap];
+    mask = cap - 1;
+    limit = (int) ((long) cap * 13 / 16);
   }
 
   private int slot(long key) {
@@ -87,15 +108,12 @@ final class LongLongMap {
   }
 
   private void grow() {
-    long[] k = keys;
-    long[] v = values;
-    keys = new long[k.length * 2];
-    values = new long[k.length * 2];
-    mask = keys.length - 1;
+    long[] old = table;
+    allocate(capacity() * 2);
     size = 0;
-    for (int i = 0; i < k.length; i++) {
-      if (k[i] != 0) {
-        put(k[i], v[i]);
+    for (int i = 0; i < old.length; i += 2) {
+      if (old[i] != 0) {
+        put(old[i], old[i + 1]);
       }
     }
   }
