@@ -3,6 +3,7 @@ package io.sockscope;
 import io.sockscope.config.AgentConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.sockscope.config.HostPort;
 import io.sockscope.config.TlsConfig;
 import io.sockscope.config.TlsTargetConfig;
@@ -245,7 +246,9 @@ public final class Agent implements AutoCloseable {
     }
     PodIdentity identity = PodIdentity.fromEnvironment(config.kubernetes().namespace());
     // Fabric8 auto-configuration: in-cluster service account, KUBECONFIG, or KUBERNETES_MASTER.
-    KubernetesClient client = new KubernetesClientBuilder().build();
+    // The JDK's HTTP client, named rather than discovered: the test classpath also holds Vert.x.
+    KubernetesClient client =
+        new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).build();
     closeables.push(client);
     kubernetes = KubernetesWatch.start(client, identity.namespace(), plan);
     closeables.push(kubernetes);
