@@ -2,8 +2,6 @@ package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.sockscope.config.HostPort;
 import io.sockscope.config.TlsConfig;
 import io.sockscope.config.TlsTargetConfig;
@@ -12,6 +10,7 @@ import io.sockscope.config.Role;
 import io.sockscope.demo.DemoWorkload;
 import io.sockscope.http.HttpServer;
 import io.sockscope.http.StatusPage;
+import io.sockscope.kubernetes.KubernetesClients;
 import io.sockscope.kubernetes.KubernetesWatch;
 import io.sockscope.kubernetes.PodIdentity;
 import io.sockscope.kubernetes.ServedCertificates;
@@ -245,10 +244,7 @@ public final class Agent implements AutoCloseable {
       return;
     }
     PodIdentity identity = PodIdentity.fromEnvironment(config.kubernetes().namespace());
-    // Fabric8 auto-configuration: in-cluster service account, KUBECONFIG, or KUBERNETES_MASTER.
-    // The JDK's HTTP client, named rather than discovered: the test classpath also holds Vert.x.
-    KubernetesClient client =
-        new KubernetesClientBuilder().withHttpClientFactory(new JdkHttpClientFactory()).build();
+    KubernetesClient client = KubernetesClients.create();
     closeables.push(client);
     kubernetes = KubernetesWatch.start(client, identity.namespace(), plan);
     closeables.push(kubernetes);

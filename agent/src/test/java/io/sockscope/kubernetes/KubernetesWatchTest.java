@@ -32,12 +32,15 @@ class KubernetesWatchTest {
 
   KubernetesMockServer server;
   KubernetesClient client;
+  // The agent's own client (JDK HTTP, lean deserializer) against the mock API server.
+  KubernetesClient lean;
   KubernetesWatch watch;
   MetricsRegistry metrics;
 
   @BeforeEach
   void start() {
-    watch = KubernetesWatch.start(client, "ns", EnumSet.allOf(WatchedResource.class));
+    lean = KubernetesClients.create(client.getConfiguration());
+    watch = KubernetesWatch.start(lean, "ns", EnumSet.allOf(WatchedResource.class));
     metrics = new MetricsRegistry(BuildInfo.load());
     metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
     await().atMost(Duration.ofSeconds(5))
@@ -48,6 +51,7 @@ class KubernetesWatchTest {
   void stop() {
     watch.close();
     metrics.close();
+    lean.close();
   }
 
   String scrape() {
