@@ -53,6 +53,7 @@ cleanup() {
   stop_holder
   ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null || true
   ip netns del "$ns" 2>/dev/null || true
+  if [[ -n ${cg:-} ]]; then sleep 0.5; rmdir "$cg" 2>/dev/null || true; fi
   rm -rf "$tmp"
 }
 
@@ -61,7 +62,8 @@ ns_curl() { ip netns exec "$ns" curl -s -o /dev/null -w '%{http_code}' --max-tim
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
-# measure WINDOW_S PORT READY_PATH METRICS_PATH COMMAND...: starts COMMAND in the namespace, waits
+# measure WINDOW_S PORT READY_PATH METRICS_PATH COMMAND...: (prefixed by "${wrap[@]}" when set,
+# which must exec too) starts COMMAND in the namespace, waits
 # for READY_PATH to answer 200, settles 2 s, then prints "ready_ms rss hwm anon cpu_pct scanned tls_ok"
 # (VmRSS, VmHWM, RssAnon in MiB: anonymous memory is what a pod's cgroup is always charged for)
 # measured over WINDOW_S seconds (scraping METRICS_PATH every 15 s, as Prometheus would).
@@ -70,7 +72,7 @@ measure() {
   local window=$1 port=$2 ready=$3 metrics=$4; shift 4
   local t0 t1 pid code=000 c0 c1 w0 w1 scanned tls_ok rss hwm anon left step
   t0=$(date +%s%N)
-  ip netns exec "$ns" "$@" >"$tmp/agent.log" 2>&1 &
+  "${wrap[@]}" ip netns exec "$ns" "$@" >"$tmp/agent.log" 2>&1 &
   pid=$!
   until [[ $code == 200 ]]; do
     kill -0 "$pid" 2>/dev/null || { cat "$tmp/agent.log" >&2; return 1; }
@@ -101,5 +103,52 @@ run_agent() {
   measure "$window" 9102 /readyz /metrics env SOCKSCOPE_JAR="$jar" "$repo/bin/sockscope" "$@"
 }
 
+wrap=()
 tmp=$(mktemp -d)
 trap cleanup EXIT
+
+# hold_mock_api COUNT: Fabric8's mock API server (bench/lib/MockApi.java, the test classpath from
+# Maven) in the namespace on 127.0.0.1:18080 with COUNT Services and EndpointSlices, until cleanup;
+# prints the environment a sidecar needs to watch it (KUBERNETES_MASTER, POD_NAMESPACE, ...).
+hold_mock_api() {
+  local cp fd
+  (cd "$repo" && mvn -B -q -pl agent dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$tmp/test.classpath" >/dev/null 2>&1)
+  cp=$(cat "$tmp/test.classpath")
+  exec {fd}> >(exec ip netns exec "$ns" "$java" -Xmx256m -cp "$cp" "$repo/bench/lib/MockApi.java" 18080 "$1" >"$tmp/mockapi.out" 2>&1)
+  holder_fds+=("$fd")
+  for _ in $(seq 600); do grep -q '^ready' "$tmp/mockapi.out" 2>/dev/null && break; sleep 0.2; done
+  grep -q '^ready' "$tmp/mockapi.out" || { tail -5 "$tmp/mockapi.out" >&2; echo "mock API server did not start" >&2; exit 1; }
+}
+mock_api_env=(KUBERNETES_MASTER=http://127.0.0.1:18080 POD_NAMESPACE=ns
+  KUBERNETES_AUTH_TRYKUBECONFIG=false KUBERNETES_AUTH_TRYSERVICEACCOUNT=false)
+
+# make_cgroup LIMIT_MIB: a memory cgroup below this shell's own (cgroup v1 memory controller, else
+# v2) limited to LIMIT_MIB, as a pod's container is; sets $cg and $cg_version, or returns 1.
+make_cgroup() {
+  local own
+  if own=$(awk -F: '$2 == "memory" {print $3}' /proc/self/cgroup) && [[ -n $own && -d /sys/fs/cgroup/memory$own ]]; then
+    cg=/sys/fs/cgroup/memory$own/ssc-bench-$$; cg_version=1
+    mkdir -p "$cg" && echo $(($1 * 1048576)) >"$cg/memory.limit_in_bytes" || return 1
+  elif own=$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup) && [[ -f /sys/fs/cgroup$own/cgroup.controllers ]] \
+      && grep -qw memory "/sys/fs/cgroup$own/cgroup.subtree_control" 2>/dev/null; then
+    cg=/sys/fs/cgroup$own/ssc-bench-$$; cg_version=2
+    mkdir -p "$cg" && echo $(($1 * 1048576)) >"$cg/memory.max" || return 1
+  else
+    return 1
+  fi
+}
+
+# cgroup_report: "charged_peak_mib oom_kills limit_hits" of $cg (v1: max_usage, failcnt; v2: peak,
+# events "max").
+cgroup_report() {
+  if [[ $cg_version == 1 ]]; then
+    echo "$(($(cat "$cg/memory.max_usage_in_bytes") / 1048576)) $(awk '$1 == "oom_kill" {print $2}' "$cg/memory.oom_control") $(cat "$cg/memory.failcnt")"
+  else
+    echo "$(($(cat "$cg/memory.peak") / 1048576)) $(awk '$1 == "oom_kill" {print $2}' "$cg/memory.events") $(awk '$1 == "max" {print $2}' "$cg/memory.events")"
+  fi
+}
+
+# "${in_cgroup[@]}" "$cg" COMMAND...: runs COMMAND inside $cg (exec: the pid stays the measured
+# one). Outside `ip netns exec`, which mounts a sysfs of its own without the cgroup hierarchy.
+in_cgroup=(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"')
