@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -27,18 +25,6 @@ import tools.jackson.databind.json.JsonMapper;
 class KeyMaterialTest {
   KubernetesMockServer server;
   KubernetesClient client;
-  // The agent's own client (JDK HTTP, lean deserializer) against the mock API server.
-  KubernetesClient lean;
-
-  @BeforeEach
-  void leanClient() {
-    lean = KubernetesClients.create(client.getConfiguration());
-  }
-
-  @AfterEach
-  void closeLeanClient() {
-    lean.close();
-  }
 
   @Test
   void noKeyMaterialAnywhere() throws Exception {
@@ -66,7 +52,9 @@ class KeyMaterialTest {
     System.setOut(capture);
     String metricsText;
     String snapshot;
-    try (KubernetesWatch watch = KubernetesWatch.start(lean, "ns",
+    // The agent's own client (JDK HTTP, lean deserializer) against the mock API server.
+    try (KubernetesClient lean = KubernetesClients.create(client.getConfiguration());
+        KubernetesWatch watch = KubernetesWatch.start(lean, "ns",
             EnumSet.of(WatchedResource.SERVICES, WatchedResource.INGRESSES, WatchedResource.SECRETS));
         MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load())) {
       metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));

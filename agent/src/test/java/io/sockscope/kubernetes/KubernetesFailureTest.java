@@ -16,8 +16,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,18 +29,6 @@ class KubernetesFailureTest {
 
   KubernetesMockServer server;
   KubernetesClient client;
-  // The agent's own client (JDK HTTP, lean deserializer) against the mock API server.
-  KubernetesClient lean;
-
-  @BeforeEach
-  void leanClient() {
-    lean = KubernetesClients.create(client.getConfiguration());
-  }
-
-  @AfterEach
-  void closeLeanClient() {
-    lean.close();
-  }
 
   @Test
   void forbiddenSecretsLeaveTheRestRunningAndReadyAndAreCountedAndLoggedOnce() throws Exception {
@@ -58,7 +44,9 @@ class KubernetesFailureTest {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try (KubernetesWatch watch = KubernetesWatch.start(lean, "ns", PROBER);
+    // The agent's own client (JDK HTTP, lean deserializer) against the mock API server.
+    try (KubernetesClient lean = KubernetesClients.create(client.getConfiguration());
+        KubernetesWatch watch = KubernetesWatch.start(lean, "ns", PROBER);
         MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load())) {
       metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
       await().atMost(Duration.ofSeconds(5)).until(watch::ready);
@@ -102,7 +90,9 @@ class KubernetesFailureTest {
     client.services().inNamespace("ns")
         .resource(KubernetesWatchTest.service("api", "10.96.0.20", "http", 80)).create();
 
-    try (KubernetesWatch watch = KubernetesWatch.start(lean, "ns",
+    // The agent's own client (JDK HTTP, lean deserializer) against the mock API server.
+    try (KubernetesClient lean = KubernetesClients.create(client.getConfiguration());
+        KubernetesWatch watch = KubernetesWatch.start(lean, "ns",
         EnumSet.of(WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES))) {
       await().atMost(Duration.ofSeconds(5))
           .until(() -> watch.peerNames().nameOf("10.96.0.20").isPresent());
@@ -158,7 +148,9 @@ class KubernetesFailureTest {
     client.services().inNamespace("ns")
         .resource(KubernetesWatchTest.service("new", "10.0.0.6", "https", 443)).create();
 
-    try (KubernetesWatch watch = KubernetesWatch.start(lean, "ns", PROBER)) {
+    // The agent's own client (JDK HTTP, lean deserializer) against the mock API server.
+    try (KubernetesClient lean = KubernetesClients.create(client.getConfiguration());
+        KubernetesWatch watch = KubernetesWatch.start(lean, "ns", PROBER)) {
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(watch.targets().current())
           .extracting(DiscoveredTarget::address).containsExactly("new.ns.svc:443"));
       assertThat(watch.ready()).isTrue();

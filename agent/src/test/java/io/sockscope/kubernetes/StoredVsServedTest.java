@@ -17,8 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** A renewed certificate in the Secret while the endpoint still serves the old one. */
@@ -26,18 +24,6 @@ import org.junit.jupiter.api.Test;
 class StoredVsServedTest {
   KubernetesMockServer server;
   KubernetesClient client;
-  // The agent's own client (JDK HTTP, lean deserializer) against the mock API server.
-  KubernetesClient lean;
-
-  @BeforeEach
-  void leanClient() {
-    lean = KubernetesClients.create(client.getConfiguration());
-  }
-
-  @AfterEach
-  void closeLeanClient() {
-    lean.close();
-  }
 
   @Test
   void matchesOnlyWhenTheServedLeafIsTheSecretsLeaf() throws Exception {
@@ -46,6 +32,7 @@ class StoredVsServedTest {
     var b = TestCertificates.create("web.ns.svc", Instant.parse("2026-11-01T00:00:00Z"),
         Instant.parse("2027-11-01T00:00:00Z"));
     try (TestTlsServer tls = new TestTlsServer(a);
+        KubernetesClient lean = KubernetesClients.create(client.getConfiguration());
         KubernetesWatch watch = KubernetesWatch.start(lean, "ns",
             EnumSet.of(WatchedResource.SERVICES, WatchedResource.INGRESSES, WatchedResource.SECRETS));
         MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load())) {
