@@ -62,7 +62,10 @@ class LongLongMapTest {
   }
 
   @Test
-  void refusesTheReservedKey() {
-    assertThatThrownBy(() -> new LongLongMap(4).put(0, 1)).isInstanceOf(IllegalArgumentException.class);
+  void refusesTheReservedKeyAndNeverFindsIt() {
+    var map = new LongLongMap(4);
+    assertThatThrownBy(() -> map.put(0, 1)).isInstanceOf(IllegalArgumentException.class);
+    map.put(5, 6);
+    assertThat(map.get(0, -1)).isEqualTo(-1); // an empty slot's key is 0: not a hit
   }
 }
