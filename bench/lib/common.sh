@@ -107,15 +107,15 @@ wrap=()
 tmp=$(mktemp -d)
 trap cleanup EXIT
 
-# hold_mock_api COUNT: Fabric8's mock API server (bench/lib/MockApi.java, the test classpath from
-# Maven) in the namespace on 127.0.0.1:18080 with COUNT Services and EndpointSlices, until cleanup;
-# prints the environment a sidecar needs to watch it (KUBERNETES_MASTER, POD_NAMESPACE, ...).
+# hold_mock_api COUNT: Fabric8's mock API server (io.sockscope.it.MockApiServer, from the agent's
+# test classes, with the test class path from Maven) in the namespace on 127.0.0.1:18080 with COUNT
+# Services and EndpointSlices, until cleanup. mock_api_env: what a sidecar needs to watch it.
 hold_mock_api() {
   local cp fd
   (cd "$repo" && mvn -B -q -pl agent dependency:build-classpath -Dmdep.includeScope=test \
     -Dmdep.outputFile="$tmp/test.classpath" >/dev/null 2>&1)
-  cp=$(cat "$tmp/test.classpath")
-  exec {fd}> >(exec ip netns exec "$ns" "$java" -Xmx256m -cp "$cp" "$repo/bench/lib/MockApi.java" 18080 "$1" >"$tmp/mockapi.out" 2>&1)
+  cp="$repo/agent/target/test-classes:$(cat "$tmp/test.classpath")"
+  exec {fd}> >(exec ip netns exec "$ns" "$java" -Xmx256m -cp "$cp" io.sockscope.it.MockApiServer 18080 "$1" >"$tmp/mockapi.out" 2>&1)
   holder_fds+=("$fd")
   for _ in $(seq 600); do grep -q '^ready' "$tmp/mockapi.out" 2>/dev/null && break; sleep 0.2; done
   grep -q '^ready' "$tmp/mockapi.out" || { tail -5 "$tmp/mockapi.out" >&2; echo "mock API server did not start" >&2; exit 1; }
