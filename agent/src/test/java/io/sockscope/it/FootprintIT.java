@@ -30,7 +30,7 @@ class FootprintIT {
   /**
    * The ceiling, from measurements (docs/performance.md, "Memory regression guard"): with 30k
    * sockets, 1 s dumps, the launcher's flags and the Kubernetes watches the agent's VmHWM was
-   * 117.9–119.7 MiB in three runs (2 shared cores), of which ~70 MiB is the chosen stack's own
+   * 115.9–120.3 MiB in seven runs (2 shared cores), of which ~70 MiB is the chosen stack's own
    * floor (the JVM with Javalin/Jetty and Micrometer serving /metrics, measured by bench/footprint
    * before any sockscope code). The product target, 64 MiB with 100k sockets and 50 TLS targets,
    * lies below that floor and cannot be met on this stack (the doc says by how much and what it
