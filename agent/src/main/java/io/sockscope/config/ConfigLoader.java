@@ -21,12 +21,15 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * and every error is one line naming the key (blackbox_exporter and client_java do the same).
  */
 public final class ConfigLoader {
-  private static final YAMLMapper MAPPER =
-      YAMLMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .addModule(new SimpleModule("durations").addDeserializer(Duration.class, new DurationDe()))
-          .build();
+  /** Built when a file is parsed, not when the flags are applied: no file, no Jackson. */
+  private static final class Yaml {
+    static final YAMLMapper MAPPER =
+        YAMLMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .addModule(new SimpleModule("durations").addDeserializer(Duration.class, new DurationDe()))
+            .build();
+  }
 
   private ConfigLoader() {}
 
@@ -49,7 +52,7 @@ public final class ConfigLoader {
       return AgentConfig.defaults().validate();
     }
     try {
-      AgentConfig config = MAPPER.readValue(text, AgentConfig.class);
+      AgentConfig config = Yaml.MAPPER.readValue(text, AgentConfig.class);
       return (config == null ? AgentConfig.defaults() : config).validate();
     } catch (UnrecognizedPropertyException e) {
       throw new ConfigException(origin + ": unknown key '" + path(e) + "'");

@@ -13,8 +13,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The one HTTP port: routes are a line each and call the services. */
 public final class HttpServer implements AutoCloseable {
-  private static final JsonMapper JSON =
-      JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  /** Built on the first snapshot request, not at start-up: most agents never serve one. */
+  private static final class Json {
+    static final JsonMapper MAPPER =
+        JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+  }
 
   /** What the routes read: the registry, readiness and the sections of the JSON snapshot. */
   public record Services(
@@ -71,7 +74,7 @@ public final class HttpServer implements AutoCloseable {
   static String snapshotJson(Map<String, Supplier<Object>> sections) {
     Map<String, Object> out = new TreeMap<>();
     sections.forEach((name, supplier) -> out.put(name, supplier.get()));
-    return JSON.writeValueAsString(out);
+    return Json.MAPPER.writeValueAsString(out);
   }
 
   /** The bound port (useful with port 0). */
