@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -135,8 +136,13 @@ abstract class SidecarNamespaceBase {
     assertThat(m.sum("sockscope_tcp_ephemeral_ports_in_use", "peer", peerIp, "port", "7003")).isEqualTo(Workload.LEAKED);
     double usable = m.sum("sockscope_tcp_ephemeral_ports_usable");
     assertThat(usable).isEqualTo(28232);
-    double most = ss.stream().filter(l -> port(l[4]) == 7001).count();
-    assertThat(m.sum("sockscope_tcp_ephemeral_port_utilization_ratio")).isEqualTo(most / usable);
+    // The busiest destination, from the same ss snapshot: usually 7001, but a TIME_WAIT the kernel
+    // cut short (see above) can leave 7002 ahead (CI run of 2026-11-24: 15 toward 7001, 30 toward 7002).
+    double most = ss.stream().filter(l -> !l[0].equals("LISTEN") && isEphemeral(port(l[3])))
+        .collect(Collectors.groupingBy(l -> l[4], Collectors.counting())).values().stream()
+        .mapToLong(Long::longValue).max().orElse(0);
+    assertThat(most).isGreaterThanOrEqualTo(Workload.LEAKED);
+    assertThat(m.sum("sockscope_tcp_ephemeral_port_utilization_ratio")).as(() -> describe(m)).isEqualTo(most / usable);
   }
 
   @Test
@@ -194,6 +200,11 @@ abstract class SidecarNamespaceBase {
   private List<String[]> ss() throws Exception {
     var r = NetworkNamespaces.run(NetworkNamespaces.in(ns.pod, "ss", "-Htan"));
     return r.output().lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length >= 5).toList();
+  }
+
+  /** The pod's namespace keeps the kernel's default range, 32768-60999 (28232 ports, asserted above). */
+  private static boolean isEphemeral(int port) {
+    return port >= 32768 && port <= 60999;
   }
 
   private static int port(String address) {
