@@ -154,6 +154,13 @@ class KubernetesFailureTest {
       await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(watch.targets().current())
           .extracting(DiscoveredTarget::address).containsExactly("new.ns.svc:443"));
       assertThat(watch.ready()).isTrue();
+      // ...and it watches again: a change after the re-list arrives. Waiting for it also means no
+      // watch event is in flight when the client closes: the mock server's close handler blocks
+      // its event loop until pending sends finish, which a send waiting on that loop never does
+      // (a 10 s "Unable to close MockWebServer" on a loaded CI machine, 2026-11-24).
+      client.services().inNamespace("ns").resource(KubernetesWatchTest.service("newer", "10.0.0.7", "https", 443)).create();
+      await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(watch.targets().current())
+          .extracting(DiscoveredTarget::address).containsExactlyInAnyOrder("new.ns.svc:443", "newer.ns.svc:443"));
     }
   }
 }
