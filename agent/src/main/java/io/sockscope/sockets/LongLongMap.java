@@ -61,8 +61,15 @@ final class LongLongMap {
     size++;
   }
 
-  /** Empties the map, shrinking it when it is far larger than its last content needed. */
+  /**
+   * Empties the map, shrinking it when it is far larger than its last content needed. Clearing an
+   * empty map keeps its table: the close tracker clears after a dump and again before the next one,
+   * and sizing by that second, empty content shrank the table to 16 slots every dump.
+   */
   void clear() {
+    if (size == 0) {
+      return; // only clear() removes entries, so the table is already all zeros
+    }
     int fit = capacityFor(size);
     if (capacity() > 64 && fit * 4 <= capacity()) {
       allocate(fit);
