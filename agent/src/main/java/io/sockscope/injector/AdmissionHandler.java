@@ -31,14 +31,14 @@ final class AdmissionHandler {
 
   /** Answers {@code body}; throws {@link IllegalArgumentException} for a malformed review. */
   String handle(String body) {
-    JsonNode raw = JSON.readTree(body);
-    AdmissionReview review = Serialization.unmarshal(body, AdmissionReview.class);
-    if (review.getRequest() == null || review.getRequest().getUid() == null) {
+    JsonNode request = JSON.readTree(body).path("request");
+    JsonNode uid = request.path("uid");
+    if (!uid.isString()) {
       throw new IllegalArgumentException("AdmissionReview without request.uid");
     }
-    JsonNode pod = raw.path("request").path("object");
+    JsonNode pod = request.path("object");
     AdmissionResponseBuilder response =
-        new AdmissionResponseBuilder().withUid(review.getRequest().getUid()).withAllowed(true);
+        new AdmissionResponseBuilder().withUid(uid.asString()).withAllowed(true);
     PodMutator.Decision decision = PodMutator.decide(pod);
     if (decision == PodMutator.Decision.INJECT) {
       ArrayNode patch = mutator.patch(pod, sidecar.get());

@@ -1,6 +1,7 @@
 package io.sockscope.injector;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
@@ -182,6 +183,17 @@ class InjectorTest {
     Pod out = admit(handler(true, new SimpleMeterRegistry()), pod).asPod();
     assertThat(out.getSpec().getVolumes()).extracting(Volume::getName)
         .containsExactly("kube-api-access-x7k2p", "sockscope-tmp", "sockscope-config");
+  }
+
+  @Test
+  void aReviewWithoutRequestUidIsMalformed() {
+    AdmissionHandler h = handler(true, new SimpleMeterRegistry());
+    ObjectNode r = (ObjectNode) JSON.readTree(review);
+    ((ObjectNode) r.get("request")).remove("uid");
+    assertThatThrownBy(() -> h.handle(r.toString())).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("AdmissionReview without request.uid");
+    ((ObjectNode) r.get("request")).put("uid", 7);
+    assertThatThrownBy(() -> h.handle(r.toString())).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
