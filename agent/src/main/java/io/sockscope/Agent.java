@@ -364,15 +364,10 @@ public final class Agent implements AutoCloseable {
 
   /**
    * The TLS scheduler: {@code setTargets("peer" | "service" | "ingress", targets)} feeds it,
-   * {@code summaries()} gives the status page's rows, {@code addListener} the served certificates.
+   * {@code summaries()} gives the status page's rows.
    */
   public ProbeScheduler tlsScheduler() {
     return tls;
-  }
-
-  /** The namespace watch, or null when this role does not watch Kubernetes. */
-  public KubernetesWatch kubernetes() {
-    return kubernetes;
   }
 
   @Override

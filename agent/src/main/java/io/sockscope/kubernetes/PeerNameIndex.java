@@ -101,8 +101,4 @@ final class PeerNameIndex implements PeerNames {
     Map<String, String> names = snapshot;
     return names.isEmpty() ? Optional.empty() : normalize(ip).map(names::get);
   }
-
-  int size() {
-    return snapshot.size();
-  }
 }

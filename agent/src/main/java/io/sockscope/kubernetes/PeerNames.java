@@ -1,6 +1,5 @@
 package io.sockscope.kubernetes;
 
-import java.net.InetAddress;
 import java.util.Optional;
 
 /**
@@ -11,10 +10,6 @@ import java.util.Optional;
 public interface PeerNames {
   /** The name of {@code ip} (an IPv4 or IPv6 literal), or empty when unknown or not a literal. */
   Optional<String> nameOf(String ip);
-
-  default Optional<String> nameOf(InetAddress address) {
-    return nameOf(address.getHostAddress());
-  }
 
   /** Knows no names: {@code kubernetes.peerNames: false}, or no Kubernetes. */
   PeerNames NONE = ip -> Optional.empty();

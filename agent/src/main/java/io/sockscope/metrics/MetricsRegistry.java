@@ -47,10 +47,6 @@ public final class MetricsRegistry implements AutoCloseable {
     registry.getPrometheusRegistry().register(collector);
   }
 
-  public void unregister(MultiCollector collector) {
-    registry.getPrometheusRegistry().unregister(collector);
-  }
-
   /** The exposition for an {@code Accept} header (Prometheus text, or OpenMetrics on request). */
   public Scrape scrape(String accept) {
     String contentType = accept != null && accept.contains("application/openmetrics-text")

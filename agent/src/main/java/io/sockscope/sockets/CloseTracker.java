@@ -186,11 +186,6 @@ public final class CloseTracker {
     };
   }
 
-  /** Sockets tracked after the last dump (memory is one map entry each). */
-  int tracked() {
-    return previous.size();
-  }
-
   /** What {@link #observe} returns for a socket this dump already delivered. */
   static final long DUPLICATE = -1;
 

@@ -45,13 +45,4 @@ public interface SamplerListener {
   void sampled(Tier tier, String source, long nanos);
 
   void failed(Tier tier, Reason reason);
-
-  SamplerListener NONE =
-      new SamplerListener() {
-        @Override
-        public void sampled(Tier tier, String source, long nanos) {}
-
-        @Override
-        public void failed(Tier tier, Reason reason) {}
-      };
 }

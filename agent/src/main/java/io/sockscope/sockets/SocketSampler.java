@@ -82,10 +82,6 @@ public final class SocketSampler implements AutoCloseable {
     return dumped;
   }
 
-  public String sourceName() {
-    return source.name();
-  }
-
   void tick() {
     try {
       boolean jumped = readCounters();
