@@ -25,9 +25,6 @@ public record CertificateFacts(
     Instant notAfter,
     List<String> dnsNames,
     List<String> ipAddresses,
-    String keyAlgorithm,
-    int keyBits,
-    String signatureAlgorithm,
     boolean selfSigned) {
 
   public CertificateFacts {
@@ -53,7 +50,6 @@ public record CertificateFacts(
     } catch (CertificateParsingException e) {
       // an unparsable SAN extension is reported as no SANs; verification then fails on the name
     }
-    PublicKey key = c.getPublicKey();
     return new CertificateFacts(
         c.getSubjectX500Principal().getName(X500Principal.RFC2253),
         c.getIssuerX500Principal().getName(X500Principal.RFC2253),
@@ -63,9 +59,6 @@ public record CertificateFacts(
         c.getNotAfter().toInstant(),
         dns,
         ips,
-        key.getAlgorithm(),
-        keyBits(key),
-        c.getSigAlgName(),
         c.getSubjectX500Principal().equals(c.getIssuerX500Principal()));
   }
 

@@ -39,29 +39,28 @@ final class ChainVerifier {
       }
     }
     X509Certificate leaf = chain.getFirst();
-    if (!HostnameMatcher.matches(
-        name, CertificateFacts.of(leaf), leaf.getSubjectX500Principal().getName())) {
+    if (!HostnameMatcher.matches(name, CertificateFacts.of(leaf))) {
       reasons.add(VerifyReason.HOSTNAME_MISMATCH);
     }
-    trust(chain, anchors, reasons);
+    trust(chain, anchors, now, reasons);
     strength(chain, anchors, reasons);
     return reasons;
   }
 
   private static void trust(
-      List<X509Certificate> chain, TrustAnchors anchors, Set<VerifyReason> out) {
+      List<X509Certificate> chain, TrustAnchors anchors, Instant now, Set<VerifyReason> out) {
     List<X509Certificate> path = new ArrayList<>();
     X509Certificate current = chain.getFirst();
     for (int depth = 0; depth < 10; depth++) {
       if (anchors.contains(current)) {
-        validate(path, current, out); // a served anchor (or a trusted self-signed leaf)
+        validate(path, current, now, out); // a served anchor (or a trusted self-signed leaf)
         return;
       }
       path.add(current);
       X509Certificate anchor =
           issuerAmong(current, anchors.withSubject(current.getIssuerX500Principal()));
       if (anchor != null) {
-        validate(path, anchor, out);
+        validate(path, anchor, now, out);
         return;
       }
       if (isSelfSigned(current)) {
@@ -82,14 +81,14 @@ final class ChainVerifier {
    * PKIX checks on the built path, at an instant valid for all of it (dates are reported apart).
    */
   private static void validate(
-      List<X509Certificate> path, X509Certificate anchor, Set<VerifyReason> out) {
+      List<X509Certificate> path, X509Certificate anchor, Instant now, Set<VerifyReason> out) {
     if (path.isEmpty()) {
       return; // the leaf itself is an anchor
     }
     try {
       PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
       params.setRevocationEnabled(false);
-      params.setDate(Date.from(commonInstant(path)));
+      params.setDate(Date.from(commonInstant(path, now)));
       CertPathValidator.getInstance("PKIX")
           .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
     } catch (GeneralSecurityException e) {
@@ -97,12 +96,11 @@ final class ChainVerifier {
     }
   }
 
-  private static Instant commonInstant(List<X509Certificate> path) {
+  private static Instant commonInstant(List<X509Certificate> path, Instant now) {
     Instant latestStart =
         path.stream().map(c -> c.getNotBefore().toInstant()).max(Instant::compareTo).orElseThrow();
     Instant earliestEnd =
         path.stream().map(c -> c.getNotAfter().toInstant()).min(Instant::compareTo).orElseThrow();
-    Instant now = Instant.now();
     if (!now.isBefore(latestStart) && !now.isAfter(earliestEnd)) {
       return now;
     }

@@ -15,7 +15,7 @@ import javax.naming.ldap.Rdn;
 final class HostnameMatcher {
   private HostnameMatcher() {}
 
-  static boolean matches(String name, CertificateFacts leaf, String subjectDn) {
+  static boolean matches(String name, CertificateFacts leaf) {
     if (isIpLiteral(name)) {
       // RFC 6125 §6.2.1 / RFC 2818: an IP is only matched against iPAddress SANs, never the CN.
       InetAddress wanted = parseIp(name);
@@ -26,7 +26,7 @@ final class HostnameMatcher {
       return leaf.dnsNames().stream().anyMatch(p -> matchesPattern(host, normalize(p)));
     }
     // RFC 6125 §6.4.4: the CN only when there is no DNS-ID at all.
-    return commonNames(subjectDn).stream().anyMatch(cn -> matchesPattern(host, normalize(cn)));
+    return commonNames(leaf.subject()).stream().anyMatch(cn -> matchesPattern(host, normalize(cn)));
   }
 
   /** A wildcard only as the whole left-most label, matching exactly one label (RFC 6125 §6.4.3). */

@@ -182,7 +182,7 @@ public final class TlsProber implements AutoCloseable {
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(
           new KeyManager[] {recorder.keyManager}, new TrustManager[] {recorder.trustManager}, null);
-      String sni = a.target.serverName() != null ? a.target.serverName() : a.target.host();
+      String sni = a.target.verifiedName();
       SSLSocket ssl =
           (SSLSocket) ctx.getSocketFactory().createSocket(raw, sni, a.target.port(), true);
       var params = ssl.getSSLParameters();
@@ -245,7 +245,7 @@ public final class TlsProber implements AutoCloseable {
 
   private static List<javax.net.ssl.SNIServerName> sniFor(ProbeTarget t) {
     // No SNI for an IP literal unless a server name is given (RFC 6066 §3 forbids IP literals).
-    String name = t.serverName() != null ? t.serverName() : t.host();
+    String name = t.verifiedName();
     if (HostnameMatcher.isIpLiteral(name)) {
       return List.of();
     }
