@@ -1,6 +1,8 @@
 package io.sockscope.config;
 
+import io.sockscope.tls.AllowList;
 import java.time.Duration;
+import java.util.List;
 
 /** Checks shared by the config sections; each failure names the key. */
 final class Validation {
@@ -19,31 +21,15 @@ final class Validation {
     }
   }
 
-  private static final String LABEL = "[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?";
-  private static final java.util.regex.Pattern HOST_PATTERN =
-      java.util.regex.Pattern.compile("(\\*\\.)?" + LABEL + "(\\." + LABEL + ")*");
-  private static final java.util.regex.Pattern CIDR =
-      java.util.regex.Pattern.compile("([0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*)(/[0-9]{1,3})?");
-
-  /** An allow-list entry: a CIDR, an IP, a host name, or a {@code *.suffix} host pattern. */
+  /**
+   * An allow-list entry: a CIDR, an IP, a host name, or a {@code *.suffix} host pattern. Checked by
+   * the parser the agent then uses, so the config check and the agent cannot disagree.
+   */
   static void allowEntry(String key, String entry) {
-    String e = entry == null ? "" : entry.strip().toLowerCase(java.util.Locale.ROOT);
-    var cidr = CIDR.matcher(e);
-    if (cidr.matches()) {
-      try {
-        java.net.InetAddress a = java.net.InetAddress.ofLiteral(cidr.group(1));
-        int max = a.getAddress().length * 8;
-        if (cidr.group(2) == null || Integer.parseInt(cidr.group(2).substring(1)) <= max) {
-          return;
-        }
-      } catch (IllegalArgumentException ex) {
-        // falls through to the message
-      }
-      throw new ConfigException(key + ": not a valid CIDR or IP: '" + entry + "'");
-    }
-    if (!HOST_PATTERN.matcher(e).matches()) {
-      throw new ConfigException(
-          key + ": expected a CIDR (10.0.0.0/8), an IP, a host name or *.suffix, got '" + entry + "'");
+    try {
+      AllowList.parse(List.of(entry == null ? "" : entry));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key + ": " + e.getMessage());
     }
   }
 }

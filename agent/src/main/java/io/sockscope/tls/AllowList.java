@@ -51,7 +51,8 @@ public final class AllowList {
           "(\\*\\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*")) {
         hosts.add(s);
       } else {
-        throw new IllegalArgumentException("not a CIDR, IP or host pattern: '" + e + "'");
+        throw new IllegalArgumentException(
+            "expected a CIDR (10.0.0.0/8), an IP, a host name or *.suffix, got '" + e + "'");
       }
     }
     return new AllowList(List.copyOf(cidrs), List.copyOf(hosts));
@@ -79,7 +80,7 @@ public final class AllowList {
     try {
       return InetAddress.ofLiteral(ip);
     } catch (IllegalArgumentException ex) {
-      throw new IllegalArgumentException("bad address in '" + entry + "'");
+      throw new IllegalArgumentException("not a valid CIDR or IP: '" + entry + "'");
     }
   }
 
@@ -92,6 +93,6 @@ public final class AllowList {
     } catch (NumberFormatException ex) {
       // reported below
     }
-    throw new IllegalArgumentException("bad prefix length in '" + entry + "'");
+    throw new IllegalArgumentException("not a valid CIDR or IP: '" + entry + "'");
   }
 }
