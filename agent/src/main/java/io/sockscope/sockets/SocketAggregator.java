@@ -34,7 +34,6 @@ public final class SocketAggregator implements SocketSink {
   private final Map<PeerKey, long[]> peers = new HashMap<>();
   private final Map<Integer, long[]> listenQueues = new TreeMap<>();
   private final long[] closeWaitFirstSeen = new long[SocketSnapshot.ROLES];
-  private final java.util.Set<String> clientEndpoints = new java.util.TreeSet<>();
   private java.util.Set<Integer> watchedPorts = java.util.Set.of();
   private long scanned;
   private long now;
@@ -69,7 +68,6 @@ public final class SocketAggregator implements SocketSink {
     java.util.Arrays.fill(closeWaitFirstSeen, Long.MAX_VALUE);
     peers.clear();
     listenQueues.clear();
-    clientEndpoints.clear();
     scanned = 0;
     tracker.begin(nowSeconds);
   }
@@ -114,11 +112,6 @@ public final class SocketAggregator implements SocketSink {
     c[state * SocketSnapshot.ROLES + role.ordinal()]++;
     if (role == SocketRole.CLIENT) {
       c[c.length - 1]++; // an ephemeral port held toward this destination
-      if (tcpState == TcpState.ESTABLISHED && watchedPorts.contains(row.remotePort)
-          && clientEndpoints.size() < MAX_ENDPOINTS) {
-        String ip = Addresses.text(row.family, row.remoteHi, row.remoteLo);
-        clientEndpoints.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + row.remotePort);
-      }
     }
   }
 
@@ -177,7 +170,28 @@ public final class SocketAggregator implements SocketSink {
     return new SocketSnapshot(System.currentTimeMillis(), source, scanned, durationNanos,
         counts.clone(), topPeers(named, topK), topEphemeral(named, topK), usable,
         usable == 0 ? 0 : (double) maxInUse / usable, oldest, List.copyOf(queues), closes,
-        List.copyOf(clientEndpoints));
+        clientEndpoints());
+  }
+
+  /**
+   * HOST:PORT of the destinations with an ESTABLISHED client connection to a watched port, sorted,
+   * at most {@link #MAX_ENDPOINTS}: read off the per-destination counts once per dump rather than
+   * formatted for every socket (a pool of 10k connections to one service is one endpoint).
+   */
+  private List<String> clientEndpoints() {
+    if (watchedPorts.isEmpty()) {
+      return List.of();
+    }
+    int established = TcpState.ESTABLISHED.code() * SocketSnapshot.ROLES + SocketRole.CLIENT.ordinal();
+    java.util.TreeSet<String> out = new java.util.TreeSet<>();
+    for (var e : peers.entrySet()) {
+      PeerKey k = e.getKey(); // a client socket's key carries its remote port
+      if (e.getValue()[established] > 0 && watchedPorts.contains(k.port())) {
+        String ip = Addresses.text(k.family(), k.hi(), k.lo());
+        out.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + k.port());
+      }
+    }
+    return out.stream().limit(MAX_ENDPOINTS).toList();
   }
 
   private static List<SocketSnapshot.PeerSockets> topPeers(Map<List<Object>, long[]> named, int topK) {
