@@ -28,19 +28,20 @@ final class PeerNameIndex implements PeerNames {
     List<String> ips = new ArrayList<>();
     if (s.getSpec() != null) {
       if (s.getSpec().getClusterIPs() != null) {
-        ips.addAll(s.getSpec().getClusterIPs());
+        s.getSpec().getClusterIPs().forEach(ip -> addNormalized(ips, ip));
       }
-      if (s.getSpec().getClusterIP() != null) {
-        ips.add(s.getSpec().getClusterIP());
-      }
+      addNormalized(ips, s.getSpec().getClusterIP());
     }
-    clusterIps.put(name(s.getMetadata().getName(), s.getMetadata().getNamespace()), ips);
-    publish();
+    String key = name(s.getMetadata().getName(), s.getMetadata().getNamespace());
+    if (!ips.equals(clusterIps.put(key, ips))) {
+      publish();
+    }
   }
 
   synchronized void remove(Service s) {
-    clusterIps.remove(name(s.getMetadata().getName(), s.getMetadata().getNamespace()));
-    publish();
+    if (clusterIps.remove(name(s.getMetadata().getName(), s.getMetadata().getNamespace())) != null) {
+      publish();
+    }
   }
 
   synchronized void put(EndpointSlice slice) {
@@ -48,28 +49,40 @@ final class PeerNameIndex implements PeerNames {
     String service = meta.getLabels() == null ? null : meta.getLabels().get(SERVICE_NAME_LABEL);
     String key = meta.getNamespace() + "/" + meta.getName();
     if (service == null || slice.getEndpoints() == null) {
-      slices.remove(key);
-    } else {
-      List<String> ips = new ArrayList<>();
-      for (Endpoint e : slice.getEndpoints()) {
-        if (e.getAddresses() != null) {
-          ips.addAll(e.getAddresses());
-        }
+      if (slices.remove(key) != null) {
+        publish();
       }
-      slices.put(key, new SliceIps(name(service, meta.getNamespace()), ips));
+      return;
     }
-    publish();
+    List<String> ips = new ArrayList<>();
+    for (Endpoint e : slice.getEndpoints()) {
+      if (e.getAddresses() != null) {
+        e.getAddresses().forEach(ip -> addNormalized(ips, ip));
+      }
+    }
+    // Most slice updates flip an endpoint's readiness and leave the addresses as they were: the
+    // names do not change, so the index is not rebuilt.
+    SliceIps next = new SliceIps(name(service, meta.getNamespace()), ips);
+    if (!next.equals(slices.put(key, next))) {
+      publish();
+    }
   }
 
   synchronized void remove(EndpointSlice slice) {
-    slices.remove(slice.getMetadata().getNamespace() + "/" + slice.getMetadata().getName());
-    publish();
+    if (slices.remove(slice.getMetadata().getNamespace() + "/" + slice.getMetadata().getName()) != null) {
+      publish();
+    }
   }
 
   private static String name(String service, String namespace) {
     return service + "." + namespace;
   }
 
+  private static void addNormalized(List<String> ips, String ip) {
+    normalize(ip).ifPresent(ips::add);
+  }
+
+  /** Rebuilds the snapshot from the stored, already normalized addresses. */
   private void publish() {
     Map<String, String> fromEndpoints = new HashMap<>();
     slices.values().forEach(s -> s.ips().forEach(ip -> merge(fromEndpoints, ip, s.name())));
@@ -81,7 +94,7 @@ final class PeerNameIndex implements PeerNames {
   }
 
   private static void merge(Map<String, String> map, String ip, String name) {
-    normalize(ip).ifPresent(k -> map.merge(k, name, (a, b) -> a.compareTo(b) <= 0 ? a : b));
+    map.merge(ip, name, (a, b) -> a.compareTo(b) <= 0 ? a : b);
   }
 
   /** One spelling per address ("fd00::1" and "fd00:0:0:0:0:0:0:1" are the same peer). */

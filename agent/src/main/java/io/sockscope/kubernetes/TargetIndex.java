@@ -47,6 +47,9 @@ final class TargetIndex implements KubernetesTargets {
   }
 
   private synchronized void replace(String key, List<DiscoveredTarget> targets) {
+    if (targets.equals(byObject.getOrDefault(key, List.of()))) {
+      return; // a status or label change: same targets, nothing to rebuild
+    }
     if (targets.isEmpty()) {
       byObject.remove(key);
     } else {
