@@ -9,6 +9,8 @@ import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPoin
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.sockscope.tls.FailureReason;
+import io.sockscope.tls.FailureStage;
 import io.sockscope.tls.ProbeResult;
 import io.sockscope.tls.ProbeScheduler;
 import io.sockscope.tls.ProbeTarget;
@@ -30,6 +32,9 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
   static final double[] BUCKETS = {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
   };
+  /** {@link #BUCKETS} and +Inf: the exposition's bucket bounds, never modified. */
+  private static final double[] UPPER_BOUNDS = java.util.stream.DoubleStream.concat(
+      java.util.Arrays.stream(BUCKETS), java.util.stream.DoubleStream.of(Double.POSITIVE_INFINITY)).toArray();
 
   static final List<String> SOURCES = List.of("static", "peer", "service", "ingress");
 
@@ -109,14 +114,13 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
         (target, p) ->
             p.failures()
                 .forEach(
-                    (key, n) -> {
-                      String[] sr = key.split("/", 2);
-                      b.dataPoint(
-                          CounterDataPointSnapshot.builder()
-                              .labels(Labels.of("target", target, "stage", sr[0], "reason", sr[1]))
-                              .value(n)
-                              .build());
-                    }));
+                    (key, n) ->
+                        b.dataPoint(
+                            CounterDataPointSnapshot.builder()
+                                .labels(Labels.of("target", target, "stage", key.stage().label(),
+                                    "reason", key.reason().label()))
+                                .value(n)
+                                .build())));
     return b.build();
   }
 
@@ -129,7 +133,7 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
             b.dataPoint(
                 HistogramDataPointSnapshot.builder()
                     .classicHistogramBuckets(
-                        ClassicHistogramBuckets.of(h.bounds(), h.counts.clone()))
+                        ClassicHistogramBuckets.of(UPPER_BOUNDS, h.counts.clone()))
                     .sum(h.sum)
                     .labels(Labels.of("target", target))
                     .build());
@@ -138,21 +142,23 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
     return b.build();
   }
 
+  private record FailureKey(FailureStage stage, FailureReason reason) {}
+
   /** Cumulative per-target state that gauges cannot rebuild from the latest result. */
   private static final class PerTarget {
     final Histo connect = new Histo();
     final Histo handshake = new Histo();
-    private final Map<String, Long> failures = new ConcurrentHashMap<>();
+    private final Map<FailureKey, Long> failures = new ConcurrentHashMap<>();
 
     void add(ProbeResult r) {
       connect.observe(r.connectDuration());
       handshake.observe(r.handshakeDuration());
       if (!r.success()) {
-        failures.merge(r.failureStage().label() + "/" + r.failureReason().label(), 1L, Long::sum);
+        failures.merge(new FailureKey(r.failureStage(), r.failureReason()), 1L, Long::sum);
       }
     }
 
-    Map<String, Long> failures() {
+    Map<FailureKey, Long> failures() {
       return Map.copyOf(failures);
     }
   }
@@ -172,12 +178,6 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
       }
       counts[i]++;
       sum += s;
-    }
-
-    double[] bounds() {
-      double[] b = java.util.Arrays.copyOf(BUCKETS, BUCKETS.length + 1);
-      b[BUCKETS.length] = Double.POSITIVE_INFINITY;
-      return b;
     }
   }
 }
