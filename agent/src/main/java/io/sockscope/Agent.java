@@ -73,9 +73,11 @@ public final class Agent implements AutoCloseable {
   private KubernetesWatch kubernetes; // null unless the role watches the namespace
   private volatile ServedCertificates servedCertificates = ServedCertificates.NONE;
 
+  private final BuildInfo build = BuildInfo.load();
+
   private Agent(AgentConfig config) {
     this.config = config;
-    this.metrics = new MetricsRegistry(BuildInfo.load());
+    this.metrics = new MetricsRegistry(build);
     closeables.push(metrics);
   }
 
@@ -99,7 +101,7 @@ public final class Agent implements AutoCloseable {
               "0.0.0.0",
               config.port(),
               new HttpServer.Services(agent.metrics, agent.readiness, agent.snapshot,
-                  new StatusPage(BuildInfo.load().version(), agent::statusSections),
+                  new StatusPage(agent.build.version(), agent::statusSections),
                   agent.probeEndpoint));
       agent.closeables.push(agent.http);
     } catch (RuntimeException e) {

@@ -1,16 +1,13 @@
 package io.sockscope.kubernetes;
 
 import io.fabric8.kubernetes.api.model.Secret;
+import io.sockscope.tls.CertificateFacts;
 import java.io.ByteArrayInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -56,17 +53,8 @@ final class SecretCerts {
     }
     X509Certificate leaf = (X509Certificate) certs.iterator().next();
     return new SecretCert(secret.getMetadata().getNamespace(), secret.getMetadata().getName(),
-        leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), fingerprint(leaf),
+        leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant(), CertificateFacts.sha256(leaf),
         leaf.getSubjectX500Principal().getName());
-  }
-
-  static String fingerprint(X509Certificate cert) throws CertificateEncodingException {
-    try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(cert.getEncoded());
-      return HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JDK has SHA-256", e);
-    }
   }
 
   /** "AB:CD:..." or "abcd..." → "abcd...". */

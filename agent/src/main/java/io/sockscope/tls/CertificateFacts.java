@@ -72,7 +72,8 @@ public record CertificateFacts(
     };
   }
 
-  static String sha256(X509Certificate c) {
+  /** Lower-case hex SHA-256 of the DER: the one spelling of a fingerprint (stored vs served). */
+  public static String sha256(X509Certificate c) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(c.getEncoded()));
     } catch (NoSuchAlgorithmException | CertificateEncodingException e) {

@@ -1,5 +1,6 @@
 package io.sockscope.kubernetes;
 
+import io.sockscope.tls.CertificateFacts;
 import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.util.Map;
@@ -36,7 +37,7 @@ final class HandshakeServedCertificates implements ServedCertificates {
         s.startHandshake();
         X509Certificate leaf = (X509Certificate) s.getSession().getPeerCertificates()[0];
         // Colons and upper case, as some probers print it: the comparison must not care.
-        String hex = SecretCerts.fingerprint(leaf).toUpperCase();
+        String hex = CertificateFacts.sha256(leaf).toUpperCase();
         return Optional.of(String.join(":", hex.split("(?<=\\G..)")));
       }
     } catch (Exception e) {

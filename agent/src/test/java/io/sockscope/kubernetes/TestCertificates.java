@@ -1,5 +1,6 @@
 package io.sockscope.kubernetes;
 
+import io.sockscope.tls.CertificateFacts;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.security.KeyPair;
@@ -55,7 +56,7 @@ record TestCertificates(X509Certificate certificate, KeyPair keys) {
   }
 
   String fingerprint() throws Exception {
-    return SecretCerts.fingerprint(certificate);
+    return CertificateFacts.sha256(certificate);
   }
 
   /** A server context that presents this certificate. */
