@@ -1,5 +1,6 @@
 package io.sockscope.demo;
 
+import io.sockscope.util.Der;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;

@@ -1,5 +1,6 @@
 package io.sockscope.injector;
 
+import io.sockscope.tls.Pem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.Socket;
@@ -48,8 +49,11 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     try {
       FileTime ct = Files.getLastModifiedTime(certFile);
       FileTime kt = Files.getLastModifiedTime(keyFile);
-      var chain = PemKeys.certificates(Files.readString(certFile));
-      PrivateKey key = PemKeys.privateKey(Files.readString(keyFile));
+      var chain = Pem.certificates(certFile);
+      if (chain.isEmpty()) {
+        throw new GeneralSecurityException(certFile + ": no certificate in PEM");
+      }
+      PrivateKey key = Pem.privateKey(keyFile);
       KeyStore store = KeyStore.getInstance("PKCS12");
       store.load(null, null);
       store.setKeyEntry("webhook", key, new char[0], chain.toArray(Certificate[]::new));

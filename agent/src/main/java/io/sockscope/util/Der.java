@@ -1,4 +1,4 @@
-package io.sockscope.demo;
+package io.sockscope.util;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
@@ -8,10 +8,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /** The few DER encodings an X.509 certificate needs (ITU-T X.690). */
-final class Der {
+public final class Der {
   private Der() {}
 
-  static byte[] tlv(int tag, byte[]... parts) {
+  public static byte[] tlv(int tag, byte[]... parts) {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     for (byte[] p : parts) {
       body.writeBytes(p);
@@ -25,47 +25,49 @@ final class Der {
     } else if (len < 0x100) {
       out.write(0x81);
       out.write(len);
-    } else {
+    } else if (len < 0x10000) {
       out.write(0x82);
       out.write(len >> 8);
       out.write(len);
+    } else {
+      throw new IllegalArgumentException("DER value of " + len + " bytes: longer than this encoder writes");
     }
     out.writeBytes(content);
     return out.toByteArray();
   }
 
-  static byte[] seq(byte[]... parts) {
+  public static byte[] seq(byte[]... parts) {
     return tlv(0x30, parts);
   }
 
-  static byte[] set(byte[]... parts) {
+  public static byte[] set(byte[]... parts) {
     return tlv(0x31, parts);
   }
 
-  static byte[] integer(BigInteger v) {
+  public static byte[] integer(BigInteger v) {
     return tlv(0x02, v.toByteArray());
   }
 
-  static byte[] bool(boolean v) {
+  public static byte[] bool(boolean v) {
     return tlv(0x01, new byte[] {(byte) (v ? 0xFF : 0)});
   }
 
-  static byte[] octets(byte[] v) {
+  public static byte[] octets(byte[] v) {
     return tlv(0x04, v);
   }
 
-  static byte[] bits(byte[] v) {
+  public static byte[] bits(byte[] v) {
     byte[] b = new byte[v.length + 1];
     System.arraycopy(v, 0, b, 1, v.length); // no unused bits
     return tlv(0x03, b);
   }
 
-  static byte[] utf8(String s) {
+  public static byte[] utf8(String s) {
     return tlv(0x0C, s.getBytes(StandardCharsets.UTF_8));
   }
 
   /** UTCTime until 2049, GeneralizedTime after (RFC 5280 §4.1.2.5). */
-  static byte[] time(Instant t) {
+  public static byte[] time(Instant t) {
     var z = t.atZone(ZoneOffset.UTC);
     if (z.getYear() < 2050) {
       return tlv(0x17, DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'").format(z).getBytes(StandardCharsets.US_ASCII));
@@ -73,7 +75,7 @@ final class Der {
     return tlv(0x18, DateTimeFormatter.ofPattern("yyyyMMddHHmmss'Z'").format(z).getBytes(StandardCharsets.US_ASCII));
   }
 
-  static byte[] oid(String dotted) {
+  public static byte[] oid(String dotted) {
     String[] p = dotted.split("\\.");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(Integer.parseInt(p[0]) * 40 + Integer.parseInt(p[1]));
@@ -93,7 +95,7 @@ final class Der {
   }
 
   /** A context-specific tag: constructed {@code [n]} or primitive (implicit) {@code [n]}. */
-  static byte[] context(int n, boolean constructed, byte[]... parts) {
+  public static byte[] context(int n, boolean constructed, byte[]... parts) {
     return tlv((constructed ? 0xA0 : 0x80) | n, parts);
   }
 }
