@@ -9,7 +9,6 @@ jar="${SOCKSCOPE_JAR:-$repo/agent/target/sockscope.jar}"
 holder_src="$repo/agent/src/test/java/io/sockscope/it/SocketHolder.java"
 clk_tck=$(getconf CLK_TCK)
 ns="ssc-bench-$$"
-holder_pid=""
 
 describe_machine() {
   echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), kernel $(uname -r)"

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,8 @@ abstract class SidecarNamespaceBase {
   }
 
   private static void awaitLine(Process p, String expected) throws IOException {
-    var r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    // Process.inputReader returns the same reader on every call: a line read ahead is not lost.
+    BufferedReader r = p.inputReader(StandardCharsets.UTF_8);
     for (String line; (line = r.readLine()) != null; ) {
       if (line.equals(expected)) {
         return;
