@@ -61,6 +61,21 @@ ns_curl() { ip netns exec "$ns" curl -s -o /dev/null -w '%{http_code}' --max-tim
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 
+# start_ready PORT READY_PATH COMMAND...: starts COMMAND in the namespace (prefixed by "${wrap[@]}"
+# when set; output to $tmp/agent.log) and polls READY_PATH until it answers 200. Sets the caller's
+# pid, t0 and t1 (start and ready, ns); prints the log and fails if the process dies first.
+start_ready() {
+  local port=$1 ready=$2 code=000; shift 2
+  t0=$(date +%s%N)
+  "${wrap[@]}" ip netns exec "$ns" "$@" >"$tmp/agent.log" 2>&1 &
+  pid=$!
+  until [[ $code == 200 ]]; do
+    kill -0 "$pid" 2>/dev/null || { cat "$tmp/agent.log" >&2; return 1; }
+    code=$(ns_curl "$port" "$ready"); [[ $code == 200 ]] || sleep 0.01
+  done
+  t1=$(date +%s%N)
+}
+
 # measure WINDOW_S PORT READY_PATH METRICS_PATH COMMAND...: (prefixed by "${wrap[@]}" when set,
 # which must exec too) starts COMMAND in the namespace, waits
 # for READY_PATH to answer 200, settles 2 s, then prints "ready_ms rss hwm anon cpu_pct scanned tls_ok"
@@ -69,15 +84,8 @@ status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status"; }
 # COMMAND must exec the measured process (the launcher does), so that $! is its pid.
 measure() {
   local window=$1 port=$2 ready=$3 metrics=$4; shift 4
-  local t0 t1 pid code=000 c0 c1 w0 w1 scanned tls_ok rss hwm anon left step
-  t0=$(date +%s%N)
-  "${wrap[@]}" ip netns exec "$ns" "$@" >"$tmp/agent.log" 2>&1 &
-  pid=$!
-  until [[ $code == 200 ]]; do
-    kill -0 "$pid" 2>/dev/null || { cat "$tmp/agent.log" >&2; return 1; }
-    code=$(ns_curl "$port" "$ready"); [[ $code == 200 ]] || sleep 0.02
-  done
-  t1=$(date +%s%N)
+  local t0 t1 pid c0 c1 w0 w1 scanned tls_ok rss hwm anon left step
+  start_ready "$port" "$ready" "$@" || return 1
   sleep 2
   c0=$(cpu_ticks "$pid"); w0=$(date +%s%N); left=$window
   while ((left > 0)); do

@@ -51,7 +51,7 @@ class DashboardQueriesIT {
   @Test
   void everyQueryReturnsSeriesAgainstTheRealAgent(@TempDir Path dir) throws Exception {
     Path prometheus = Tools.require("prometheus");
-    int port = PrometheusServer.freePort();
+    int port = AgentProcess.freePort();
     try (AgentProcess agent = AgentProcess.start(List.of(), "http://127.0.0.1:" + port,
             "demo", "--port", Integer.toString(port));
         PrometheusServer prom = PrometheusServer.start(prometheus, dir, "127.0.0.1:" + port,

@@ -1,5 +1,6 @@
 package io.sockscope.grafana;
 
+import io.sockscope.it.AgentProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -73,7 +74,7 @@ class KubernetesPanelsIT {
       // The prober dials web.ns.svc: the agent's hosts file sends it to the loopback server.
       Path hosts = java.nio.file.Files.writeString(dir.resolve("hosts"),
           "127.0.0.1 localhost web.ns.svc\n::1 localhost\n");
-      int port = PrometheusServer.freePort();
+      int port = AgentProcess.freePort();
       ProcessBuilder pb = new ProcessBuilder(io.sockscope.it.AgentProcess.java(), "-Djdk.net.hosts.file=" + hosts, "-jar",
           io.sockscope.it.AgentProcess.jar().toString(), "--role", "namespace-prober",
           "--port", Integer.toString(port))

@@ -1,7 +1,7 @@
 package io.sockscope.grafana;
 
+import io.sockscope.it.AgentProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -39,7 +39,7 @@ final class PrometheusServer implements AutoCloseable {
   /** Starts prometheus in {@code dir} scraping {@code target} (host:port) as job "sockscope". */
   static PrometheusServer start(Path binary, Path dir, String target, Map<String, String> labels,
       List<Path> ruleFiles) throws IOException {
-    int port = freePort();
+    int port = AgentProcess.freePort();
     String rules = ruleFiles.stream().map(p -> "  - '" + p.toAbsolutePath() + "'")
         .collect(Collectors.joining("\n"));
     String targetLabels = labels.entrySet().stream()
@@ -110,12 +110,6 @@ final class PrometheusServer implements AutoCloseable {
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return http.send(HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Override

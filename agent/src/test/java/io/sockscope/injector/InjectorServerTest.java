@@ -1,5 +1,6 @@
 package io.sockscope.injector;
 
+import io.sockscope.it.AgentProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -12,7 +13,6 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,9 +57,7 @@ class InjectorServerTest {
     assertThat(Files.readString(dir.resolve("tls.key"))).contains("BEGIN RSA PRIVATE KEY");
     Files.writeString(dir.resolve("sidecar.json"),
         chart.one(ConfigMap.class, "shop-sockscope-sidecar").getData().get("sidecar.json"));
-    try (ServerSocket free = new ServerSocket(0)) {
-      webhookPort = free.getLocalPort();
-    }
+    webhookPort = AgentProcess.freePort();
     String config = chart.one(ConfigMap.class, "shop-sockscope-injector").getData().get("config.yaml")
         .replace("/etc/sockscope/tls/", dir + "/")
         .replace("/etc/sockscope/sidecar/", dir + "/")

@@ -78,6 +78,13 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(pb.start(), baseUrl);
   }
 
+  /** A TCP port free on this host now (closed again, so a child process can bind it). */
+  public static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
   /** The repository root (system property sockscope.repo, set by failsafe). */
   public static Path repo() {
     return Path.of(System.getProperty("sockscope.repo", ".."));

@@ -2,7 +2,6 @@ package io.sockscope.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -90,10 +89,7 @@ class JlinkRuntimeIT {
    * shell, also through a pipe, it does. Seen here, not understood; a file works everywhere.
    */
   private static void train(Path jre, Path aot) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = AgentProcess.freePort();
     Path log = jre.resolve("training.log");
     ProcessBuilder pb = new ProcessBuilder(AgentProcess.repo().resolve("bin/sockscope").toString(),
         "--port", String.valueOf(port)).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -122,10 +118,7 @@ class JlinkRuntimeIT {
   }
 
   private static AgentProcess start(Path jre, Map<String, String> extraEnv) throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
+    int port = AgentProcess.freePort();
     List<String> cmd = List.of(AgentProcess.repo().resolve("bin/sockscope").toString(),
         "--port", String.valueOf(port));
     Map<String, String> env = new java.util.HashMap<>(extraEnv);

@@ -11,15 +11,9 @@ import org.junit.jupiter.api.Test;
 /** The jar from the command line: SIGTERM stops it within 2 s; errors are one line with code 2. */
 class LifecycleIT {
 
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
   @Test
   void sigtermStopsTheAgentWithinTwoSeconds() throws Exception {
-    int port = freePort();
+    int port = AgentProcess.freePort();
     try (AgentProcess agent = AgentProcess.start(List.of(), "http://127.0.0.1:" + port, "--port", String.valueOf(port))) {
       agent.awaitReady(Duration.ofSeconds(20));
       assertThat(agent.scrape().has("sockscope_tcp_sockets")).isTrue();

@@ -1,5 +1,6 @@
 package io.sockscope.kubernetes;
 
+import io.sockscope.it.AgentProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +72,7 @@ class KubernetesProberIT {
         .addNewTl().withHosts("shop.example.com").withSecretName("shop-tls").endTl().endSpec()
         .build()).create();
 
-    int port = freePort();
+    int port = AgentProcess.freePort();
     output = dir.resolve("agent.log");
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), io.sockscope.it.AgentProcess.noDns(), "-jar", System.getProperty("sockscope.jar"),
@@ -152,12 +152,6 @@ class KubernetesProberIT {
     assertThat(p.exitValue()).isEqualTo(1);
     assertThat(out.lines().filter(l -> l.startsWith("sockscope: "))).singleElement().asString()
         .contains("no namespace to watch").contains("POD_NAMESPACE");
-  }
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   private static int status(int port, String path) {
