@@ -268,7 +268,8 @@ public final class Agent implements AutoCloseable {
     SocketMetrics socketMetrics = new SocketMetrics(() -> sampler.snapshot(), metrics.meters(), source.name());
     var s = config.sockets();
     sampler = new SocketSampler(source,
-        new SocketSampler.Settings(procRoot, s.counterInterval(), s.dumpInterval(), s.topPeers(), s.earlyDumpJump()),
+        new SocketSampler.Settings(procRoot, s.counterInterval(), s.dumpInterval(), s.topPeers(), s.earlyDumpJump(),
+            s.closeEventBufferOrOff()),
         socketMetrics);
     socketMetrics.bindCounters(sampler);
     metrics.register(socketMetrics);

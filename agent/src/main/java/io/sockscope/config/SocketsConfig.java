@@ -12,7 +12,9 @@ public record SocketsConfig(
     Duration counterInterval,
     Duration dumpInterval,
     Integer topPeers,
-    Double earlyDumpJump) {
+    Double earlyDumpJump,
+    Boolean closeEvents,
+    Integer closeEventBuffer) {
 
   public enum SourceKind {
     AUTO,
@@ -37,16 +39,24 @@ public record SocketsConfig(
     dumpInterval = dumpInterval == null ? Duration.ofSeconds(10) : dumpInterval;
     topPeers = topPeers == null ? 20 : topPeers;
     earlyDumpJump = earlyDumpJump == null ? 0.2 : earlyDumpJump;
+    closeEvents = closeEvents == null ? Boolean.TRUE : closeEvents;
+    closeEventBuffer = closeEventBuffer == null ? 4 * 1024 * 1024 : closeEventBuffer;
+  }
+
+  /** The destroy-event receive buffer the sampler asks for, or 0 when close events are off. */
+  public int closeEventBufferOrOff() {
+    return closeEvents ? closeEventBuffer : 0;
   }
 
   public static SocketsConfig defaults() {
-    return new SocketsConfig(null, null, null, null, null, null);
+    return new SocketsConfig(null, null, null, null, null, null, null, null);
   }
 
   void validate() {
     Validation.positive("sockets.counterInterval", counterInterval);
     Validation.positive("sockets.dumpInterval", dumpInterval);
     Validation.range("sockets.topPeers", topPeers, 1, 1000);
+    Validation.range("sockets.closeEventBuffer", closeEventBuffer, 4096, 256 * 1024 * 1024);
     if (!(earlyDumpJump > 0)) {
       throw new ConfigException("sockets.earlyDumpJump: must be > 0 (got " + earlyDumpJump + ")");
     }

@@ -30,12 +30,23 @@ public final class SocketRow {
   public int uid;
   /** Socket cookie (netlink), or 0 when the source has none (procfs). */
   public long cookie;
+  /** True when the message carried INET_DIAG_INFO (destroy events do; dumps do not ask for it). */
+  public boolean hasInfo;
+  /** From tcp_info, when {@link #hasInfo}: smoothed RTT in µs, retransmitted segments, bytes, segments. */
+  public long rttMicros;
+  public long totalRetrans;
+  public long bytesAcked;
+  public long bytesReceived;
+  public long segsOut;
+  public long segsIn;
 
   /** Clears every field; sources call it before filling a row. */
   public void clear() {
     family = state = localPort = remotePort = uid = 0;
     localHi = localLo = remoteHi = remoteLo = 0;
     rxQueue = txQueue = expiresMs = inode = cookie = 0;
+    hasInfo = false;
+    rttMicros = totalRetrans = bytesAcked = bytesReceived = segsOut = segsIn = 0;
   }
 
   /** The state as an enum, or {@code null} for a code this agent does not know. */
@@ -48,9 +59,14 @@ public final class SocketRow {
    * kernel copies it into the TIME_WAIT socket), else a hash of the 4-tuple.
    */
   public long identity() {
-    if (cookie != 0) {
-      return cookie;
-    }
+    return cookie != 0 ? cookie : tupleHash();
+  }
+
+  /**
+   * A 64-bit hash of the 4-tuple and family, never 0. Destroy events and dumps are matched on it:
+   * unlike the cookie, it is the same whichever source (netlink or procfs) delivered the dump.
+   */
+  public long tupleHash() {
     long h = 0x9E3779B97F4A7C15L;
     h = mix(h ^ localHi);
     h = mix(h ^ localLo);
