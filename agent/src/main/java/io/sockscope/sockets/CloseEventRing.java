@@ -60,7 +60,8 @@ final class CloseEventRing {
     slots[i + 1] = r.remoteHi;
     slots[i + 2] = r.remoteLo;
     slots[i + 3] = (long) r.family << 40 | (long) r.localPort << 24 | (long) r.remotePort << 8
-        | (r.segsIn > 0 ? 1 : 0) | (r.remoteUnspecified() ? 2 : 0);
+        | (r.segsIn > 0 ? 1 : 0) | (r.remoteUnspecified() ? 2 : 0)
+        | (long) (r.ackedBeyondData() + 1) << 2; // 0 = unknown, else 1 + (0..3)
     slots[i + 4] = r.rttMicros;
     slots[i + 5] = r.totalRetrans;
     HEAD.setRelease(this, h + 1);
@@ -117,6 +118,11 @@ final class CloseEventRing {
 
   boolean remoteUnspecified(int index) {
     return (slots[slot(index) + 3] & 2) != 0;
+  }
+
+  /** {@link SocketRow#ackedBeyondData} of the event, -1 when unknown. */
+  int ackedBeyondData(int index) {
+    return (int) (slots[slot(index) + 3] >>> 2 & 0x7) - 1;
   }
 
   long rttMicros(int index) {

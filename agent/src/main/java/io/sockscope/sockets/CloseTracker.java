@@ -20,13 +20,16 @@ import java.util.function.IntFunction;
  *       with the same 4-tuple — the active closer, and only it, enters TIME_WAIT; or an earlier
  *       dump saw it in FIN_WAIT1/FIN_WAIT2/CLOSING (a local close whose TIME_WAIT never came).
  *   <li>{@code peer}, per connection: a dump saw it in CLOSE_WAIT/LAST_ACK (counted at that
- *       sighting, so a leaked CLOSE_WAIT counts while it leaks); and every other ended connection
- *       except the resets below.
- *   <li>{@code reset}, per interval: Tcp {@code EstabResets} counts every established connection
- *       that went straight to CLOSE (an RST received or sent, an abort, a timeout). The kernel's
- *       count is taken first from aborts that lost their 4-tuple ({@code SO_LINGER} 0 clears the
- *       remote port before the event), then from the connections that ended without TIME_WAIT
- *       and without a CLOSE_WAIT sighting, in proportion to their role and destination.
+ *       sighting, so a leaked CLOSE_WAIT counts while it leaks); or it ended without TIME_WAIT
+ *       and its final tcp_info shows our FIN acknowledged ({@link SocketRow#ackedBeyondData}):
+ *       both FINs were exchanged and the peer's came first.
+ *   <li>{@code reset}, per connection: it ended without TIME_WAIT and our FIN was never
+ *       acknowledged (an RST received or sent, an abort, a timeout). Per interval, from Tcp
+ *       {@code EstabResets} (every established connection that went straight to CLOSE) less those
+ *       told apart per connection: aborts that lost their 4-tuple ({@code SO_LINGER} 0 clears the
+ *       remote port before the event; failed connects, {@code AttemptFails}, look the same), and
+ *       on kernels before 4.19 (no {@code tcpi_bytes_sent}) the ends without TIME_WAIT, split in
+ *       proportion over their roles and destinations.
  *   <li>{@code unknown}: only in an interval where events were lost (ENOBUFS, ring full): the
  *       connections the MIBs say ended ({@code opened − Δopen}, per role) minus those received.
  * </ul>
@@ -73,6 +76,7 @@ public final class CloseTracker {
   private final long[] tupleless = new long[ROLES];
   private final Map<PoolKey, long[]> pool = new HashMap<>();
   private long resetCarry;
+  private long resetsSeen;
   private long lost;
 
   /** A connection that ended without TIME_WAIT, not seen closing: peer or reset. */
@@ -269,9 +273,20 @@ public final class CloseTracker {
       if (local) {
         closes[CloseInitiator.LOCAL.ordinal()][role]++;
         destinations.close(d, CloseInitiator.LOCAL, 1);
-      } else if ((remembered & COUNTED) == 0) {
-        pool.computeIfAbsent(new PoolKey(role, d), k -> new long[1])[0]++;
-      } // else: counted as a peer close when a dump saw it in CLOSE_WAIT/LAST_ACK
+      } else if ((remembered & COUNTED) != 0) {
+        continue; // counted as a peer close when a dump saw it in CLOSE_WAIT/LAST_ACK
+      } else if (q.ackedBeyondData(i) >= 0) {
+        // Our FIN was acknowledged: a graceful end the peer began. Not acknowledged: a reset.
+        boolean finAcked = q.ackedBeyondData(i) >= (role == SERVER ? 1 : 2);
+        CloseInitiator how = finAcked ? CloseInitiator.PEER : CloseInitiator.RESET;
+        closes[how.ordinal()][role]++;
+        destinations.close(d, how, 1);
+        if (!finAcked) {
+          resetsSeen++;
+        }
+      } else {
+        pool.computeIfAbsent(new PoolKey(role, d), k -> new long[1])[0]++; // kernel < 4.19
+      }
     }
     q.release(pending);
     pending = 0;
@@ -289,7 +304,9 @@ public final class CloseTracker {
    * @param lossy events were lost in the interval
    */
   void reconcileEvents(long[] opened, long[] openDelta, long estabResets, long attemptFails, boolean lossy) {
-    long resets = Math.max(0, estabResets) + resetCarry;
+    // The kernel's count, less the resets already told apart per connection.
+    long resets = Math.max(0, Math.max(0, estabResets) + resetCarry - resetsSeen);
+    resetsSeen = 0;
     // Aborts without a 4-tuple: every server one, and the client ones beyond the failed connects.
     long fails = Math.max(0, attemptFails);
     long[] aborts = new long[ROLES];

@@ -220,5 +220,9 @@ final class SockDiagParser {
       r.segsOut = Integer.toUnsignedLong(d.get(U32, p + SockDiagWire.TCPI_SEGS_OUT));
       r.segsIn = Integer.toUnsignedLong(d.get(U32, p + SockDiagWire.TCPI_SEGS_IN));
     }
+    if (len >= SockDiagWire.TCPI_BYTES_RETRANS + 8) {
+      r.bytesSent = d.get(ValueLayout.JAVA_LONG_UNALIGNED, p + SockDiagWire.TCPI_BYTES_SENT);
+      r.bytesRetrans = d.get(ValueLayout.JAVA_LONG_UNALIGNED, p + SockDiagWire.TCPI_BYTES_RETRANS);
+    }
   }
 }

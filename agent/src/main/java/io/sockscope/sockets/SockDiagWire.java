@@ -53,7 +53,9 @@ import java.nio.ByteOrder;
  *                      INET_DIAG_INFO = 2: struct tcp_info (linux/tcp.h), offsets used here:
  *                        __u32 tcpi_rtt 68 (smoothed RTT, µs), __u32 tcpi_total_retrans 100,
  *                        __u64 tcpi_bytes_acked 120, __u64 tcpi_bytes_received 128,
- *                        __u32 tcpi_segs_out 136, __u32 tcpi_segs_in 140 (older kernels send a
+ *                        __u32 tcpi_segs_out 136, __u32 tcpi_segs_in 140,
+ *                        __u64 tcpi_bytes_sent 200, __u64 tcpi_bytes_retrans 208 (4.19+; data
+ *                        octets, retransmissions included) (older kernels send a
  *                        shorter struct: each field is read only when the attribute covers it)
  * </pre>
  */
@@ -87,6 +89,8 @@ final class SockDiagWire {
   static final int TCPI_BYTES_RECEIVED = 128;
   static final int TCPI_SEGS_OUT = 136;
   static final int TCPI_SEGS_IN = 140;
+  static final int TCPI_BYTES_SENT = 200;
+  static final int TCPI_BYTES_RETRANS = 208;
   static final int REQ_V2_SIZE = 56;
   static final int REQUEST_SIZE = NLMSG_HDRLEN + REQ_V2_SIZE;
   static final int DIAG_MSG_SIZE = 72;
