@@ -24,12 +24,13 @@ import java.util.function.IntFunction;
  *       and its final tcp_info shows our FIN acknowledged ({@link SocketRow#ackedBeyondData}):
  *       both FINs were exchanged and the peer's came first.
  *   <li>{@code reset}, per connection: it ended without TIME_WAIT and our FIN was never
- *       acknowledged (an RST received or sent, an abort, a timeout). Per interval, from Tcp
- *       {@code EstabResets} (every established connection that went straight to CLOSE) less those
- *       told apart per connection: aborts that lost their 4-tuple ({@code SO_LINGER} 0 clears the
- *       remote port before the event; failed connects, {@code AttemptFails}, look the same), and
- *       on kernels before 4.19 (no {@code tcpi_bytes_sent}) the ends without TIME_WAIT, split in
- *       proportion over their roles and destinations.
+ *       acknowledged (an RST received or sent, an abort, a timeout); or it is an accepted
+ *       connection that lost its 4-tuple ({@code SO_LINGER} 0 clears the remote port before the
+ *       event). Client aborts that lost their 4-tuple look like failed connects: they are the
+ *       tuple-less client events beyond Tcp {@code AttemptFails}, counted since the start (no
+ *       destination). On kernels before 4.19 (no {@code tcpi_bytes_sent}) the ends without
+ *       TIME_WAIT are split per interval: Tcp {@code EstabResets} of them are resets, in
+ *       proportion over their roles and destinations, the rest peer closes.
  *   <li>{@code unknown}: only in an interval where events were lost (ENOBUFS, ring full): the
  *       connections the MIBs say ended ({@code opened − Δopen}, per role) minus those received.
  * </ul>
@@ -51,6 +52,8 @@ public final class CloseTracker {
   private static final int ROLES = 3;
   private static final SocketRole[] ROLE_ORDER = {SocketRole.CLIENT, SocketRole.SERVER, SocketRole.OTHER};
   private static final int SERVER = SocketRole.SERVER.ordinal();
+  private static final int CLIENT = SocketRole.CLIENT.ordinal();
+  private static final int OTHER = SocketRole.OTHER.ordinal();
 
   private final long[][] closes = new long[CloseInitiator.values().length][ROLES];
   private LongLongMap previous = new LongLongMap(1024);
@@ -76,6 +79,9 @@ public final class CloseTracker {
   private final long[] tupleless = new long[ROLES];
   private final Map<PoolKey, long[]> pool = new HashMap<>();
   private long resetCarry;
+  private long tuplelessTotal;
+  private long attemptFailsTotal;
+  private long abortsCounted;
   private long resetsSeen;
   private long lost;
 
@@ -256,9 +262,18 @@ public final class CloseTracker {
       }
       long remembered = current.get(q.tupleHash(i), 0);
       int role = remembered != 0 ? roleOf(remembered) : roleOf.apply(q.localPort(i)).ordinal();
-      if (q.remotePort(i) == 0 || q.remoteUnspecified(i)) {
-        // No 4-tuple: a failed connect, or an abort (SO_LINGER 0 disconnects before the end).
-        tupleless[role]++;
+      if (q.remoteUnspecified(i)) {
+        continue; // never connected (a socket made and closed, a listener): no connection ended
+      }
+      if (q.remotePort(i) == 0) {
+        // No 4-tuple: an abort (SO_LINGER 0 disconnects before the end) or a failed connect. An
+        // accepted connection never failed to connect: a server one is an abort, a reset.
+        if (role == SERVER) {
+          closes[CloseInitiator.RESET.ordinal()][role]++;
+          received[role]++;
+        } else {
+          tupleless[role]++;
+        }
         continue;
       }
       if (!q.receivedAny(i) && role != SERVER) {
@@ -304,23 +319,26 @@ public final class CloseTracker {
    * @param lossy events were lost in the interval
    */
   void reconcileEvents(long[] opened, long[] openDelta, long estabResets, long attemptFails, boolean lossy) {
-    // The kernel's count, less the resets already told apart per connection.
+    // The kernel's count, less the resets already told apart per connection (pre-4.19 pool only).
     long resets = Math.max(0, Math.max(0, estabResets) + resetCarry - resetsSeen);
     resetsSeen = 0;
-    // Aborts without a 4-tuple: every server one, and the client ones beyond the failed connects.
-    long fails = Math.max(0, attemptFails);
-    long[] aborts = new long[ROLES];
-    for (SocketRole r : ROLE_ORDER) {
-      int i = r.ordinal();
-      long notFailed = i == SERVER ? tupleless[i] : Math.max(0, tupleless[i] - fails);
-      fails -= i == SERVER ? 0 : Math.min(fails, tupleless[i]);
-      aborts[i] = notFailed;
-      received[i] += notFailed;
-    }
-    long[] takeAborts = Apportion.split(Math.min(resets, sum(aborts)), aborts);
-    for (int r = 0; r < ROLES; r++) {
-      closes[CloseInitiator.RESET.ordinal()][r] += takeAborts[r];
-      resets -= takeAborts[r];
+    // Client ends without a 4-tuple are failed connects (AttemptFails) or aborts. Compared since
+    // the start, not per interval: the MIBs are read a moment before the events are drained.
+    long newTupleless = tupleless[CLIENT] + tupleless[OTHER];
+    tuplelessTotal += newTupleless;
+    attemptFailsTotal += Math.max(0, attemptFails);
+    long aborts = Math.max(0, tuplelessTotal - attemptFailsTotal) - abortsCounted;
+    if (aborts > 0) {
+      long[] split = newTupleless == 0 ? new long[] {aborts, 0, 0}
+          : Apportion.split(aborts, new long[] {tupleless[CLIENT], 0, tupleless[OTHER]});
+      if (newTupleless != 0 && split[CLIENT] + split[OTHER] < aborts) {
+        split[CLIENT] += aborts - split[CLIENT] - split[OTHER]; // aborts of earlier intervals
+      }
+      for (int r = 0; r < ROLES; r++) {
+        closes[CloseInitiator.RESET.ordinal()][r] += split[r];
+        received[r] += split[r];
+      }
+      abortsCounted += aborts;
     }
     settlePool(resets);
     if (lossy && opened != null) {
@@ -338,7 +356,7 @@ public final class CloseTracker {
   /** Settles an interval with events when the MIBs could not be read: no resets known. */
   void settleWithoutCounters() {
     if (ring != null) {
-      reconcileEvents(null, null, 0, Long.MAX_VALUE / 4, false);
+      reconcileEvents(null, null, 0, tupleless[CLIENT] + tupleless[OTHER], false);
     }
   }
 
