@@ -31,8 +31,10 @@ import java.util.function.IntFunction;
  *       destination). On kernels before 4.19 (no {@code tcpi_bytes_sent}) the ends without
  *       TIME_WAIT are split per interval: Tcp {@code EstabResets} of them are resets, in
  *       proportion over their roles and destinations, the rest peer closes.
- *   <li>{@code unknown}: only in an interval where events were lost (ENOBUFS, ring full): the
- *       connections the MIBs say ended ({@code opened − Δopen}, per role) minus those received.
+ *   <li>In an interval where events were lost (ENOBUFS, ring full): the connections the MIBs say
+ *       ended ({@code opened − Δopen}, per role) minus those received are missing; TcpExt
+ *       {@code TW} entries beyond the matched local closes are local closes among them (client
+ *       first), and only the rest is {@code unknown}.
  * </ul>
  *
  * Memory in this mode: only sockets in a closing state (the CLOSE_WAIT age gauge needs them) and
@@ -83,7 +85,20 @@ public final class CloseTracker {
   private long attemptFailsTotal;
   private long abortsCounted;
   private long resetsSeen;
+  private long localMatched;
+  private long timeWaitTotal;
+  private final long[] endedTotal = new long[ROLES];
+  private final long[] accountedTotal = new long[ROLES];
+  private boolean lossyBefore;
   private long lost;
+
+  /** An event whose TIME_WAIT twin the last dump did not show: settled by the next one. */
+  private record Deferred(long tuple, int role, Destination destination, int acked) {}
+
+  private List<Deferred> deferred = new ArrayList<>();
+  private List<Deferred> deferredNext = new ArrayList<>();
+  private final BitSet deferredMatched = new BitSet();
+  private static final long DEFERRED = 1L << 40;
 
   /** A connection that ended without TIME_WAIT, not seen closing: peer or reset. */
   private record PoolKey(int role, Destination destination) {}
@@ -114,6 +129,10 @@ public final class CloseTracker {
       for (int i = 0; i < pending; i++) {
         pendingIndex.put(ring.tupleHash(i), i + 1);
       }
+      deferredMatched.clear();
+      for (int j = 0; j < deferred.size(); j++) {
+        pendingIndex.put(deferred.get(j).tuple(), DEFERRED + j + 1);
+      }
     }
   }
 
@@ -128,9 +147,11 @@ public final class CloseTracker {
       return observe(row.identity(), state, role);
     }
     long key = row.tupleHash();
-    if ((state == TcpState.TIME_WAIT || state == TcpState.FIN_WAIT2) && pending > 0) {
-      long i = pendingIndex.get(key, 0);
-      if (i > 0) {
+    if (state == TcpState.TIME_WAIT || state == TcpState.FIN_WAIT2) {
+      long i = pendingIndex.size() == 0 ? 0 : pendingIndex.get(key, 0);
+      if (i > DEFERRED) {
+        deferredMatched.set((int) (i - DEFERRED - 1));
+      } else if (i > 0) {
         matched.set((int) i - 1);
       }
     }
@@ -254,8 +275,26 @@ public final class CloseTracker {
     baseline = false;
   }
 
+  private void local(int role, Destination d) {
+    localMatched++;
+    closes[CloseInitiator.LOCAL.ordinal()][role]++;
+    destinations.close(d, CloseInitiator.LOCAL, 1);
+  }
+
   private void settleEvents(IntFunction<SocketRole> roleOf) {
     CloseEventRing q = ring;
+    for (int j = 0; j < deferred.size(); j++) {
+      Deferred e = deferred.get(j);
+      if (deferredMatched.get(j)) {
+        local(e.role(), e.destination());
+      } else if (e.acked() >= 0) {
+        closes[CloseInitiator.PEER.ordinal()][e.role()]++;
+        destinations.close(e.destination(), CloseInitiator.PEER, 1);
+      } else {
+        pool.computeIfAbsent(new PoolKey(e.role(), e.destination()), k -> new long[1])[0]++; // kernel < 4.19
+      }
+    }
+    deferred.clear();
     for (int i = 0; i < pending; i++) {
       if (baseline) {
         break; // ended before the first dump: part of the baseline, like its sockets
@@ -285,26 +324,28 @@ public final class CloseTracker {
       destinations.tcpInfo(d, q.rttMicros(i), q.retransmits(i));
       boolean local = matched.get(i)
           || remembered != 0 && TcpState.ofCode(stateOf(remembered)).isLocalCloseState();
+      int acked = q.ackedBeyondData(i);
       if (local) {
-        closes[CloseInitiator.LOCAL.ordinal()][role]++;
-        destinations.close(d, CloseInitiator.LOCAL, 1);
+        local(role, d);
       } else if ((remembered & COUNTED) != 0) {
         continue; // counted as a peer close when a dump saw it in CLOSE_WAIT/LAST_ACK
-      } else if (q.ackedBeyondData(i) >= 0) {
-        // Our FIN was acknowledged: a graceful end the peer began. Not acknowledged: a reset.
-        boolean finAcked = q.ackedBeyondData(i) >= (role == SERVER ? 1 : 2);
-        CloseInitiator how = finAcked ? CloseInitiator.PEER : CloseInitiator.RESET;
-        closes[how.ordinal()][role]++;
-        destinations.close(d, how, 1);
-        if (!finAcked) {
-          resetsSeen++;
-        }
+      } else if (acked >= 0 && acked < (role == SERVER ? 1 : 2)) {
+        // Our FIN never acknowledged: a reset (a local close enters TIME_WAIT only once it is).
+        closes[CloseInitiator.RESET.ordinal()][role]++;
+        destinations.close(d, CloseInitiator.RESET, 1);
+        resetsSeen++;
       } else {
-        pool.computeIfAbsent(new PoolKey(role, d), k -> new long[1])[0]++; // kernel < 4.19
+        // Both FINs went through but no TIME_WAIT twin was in this dump. A dump's walk can skip
+        // a socket (a multi-part reply resumes by bucket and offset while sockets come and go):
+        // look for the twin in the next dump too before calling it a peer close.
+        deferredNext.add(new Deferred(q.tupleHash(i), role, d, acked));
       }
     }
     q.release(pending);
     pending = 0;
+    List<Deferred> t = deferred;
+    deferred = deferredNext;
+    deferredNext = t;
   }
 
   /**
@@ -314,11 +355,13 @@ public final class CloseTracker {
    *     PassiveOpens)
    * @param openDelta change of the open connections (any state from SYN_SENT to LAST_ACK but
    *     TIME_WAIT) between the two dumps, per role
+   * @param timeWaitEntered TcpExt TW (plus TCPTimeWaitOverflow) delta: local closes
    * @param estabResets Tcp EstabResets delta
    * @param attemptFails Tcp AttemptFails delta (failed connects also end without a 4-tuple)
    * @param lossy events were lost in the interval
    */
-  void reconcileEvents(long[] opened, long[] openDelta, long estabResets, long attemptFails, boolean lossy) {
+  void reconcileEvents(long[] opened, long[] openDelta, long timeWaitEntered, long estabResets,
+      long attemptFails, boolean lossy) {
     // The kernel's count, less the resets already told apart per connection (pre-4.19 pool only).
     long resets = Math.max(0, Math.max(0, estabResets) + resetCarry - resetsSeen);
     resetsSeen = 0;
@@ -341,13 +384,34 @@ public final class CloseTracker {
       abortsCounted += aborts;
     }
     settlePool(resets);
-    if (lossy && opened != null) {
-      for (int r = 0; r < ROLES; r++) {
-        long missing = Math.max(0, opened[r] - openDelta[r] - received[r]);
-        closes[CloseInitiator.UNKNOWN.ordinal()][r] += missing;
+    // The kernel's view since the start: ended = opened − still open, per role; every local close
+    // entered TIME_WAIT. Compared since the start, the moment between reading the MIBs and
+    // draining the events cancels out. Where events were lost (this interval or the one before,
+    // as a loss is noticed a little after it happened), what the MIBs show ended but no event
+    // told is settled: local as far as TIME_WAIT entries exceed the local closes counted
+    // (client first), the rest unknown.
+    localMatched = 0;
+    timeWaitTotal += Math.max(0, timeWaitEntered);
+    for (int r = 0; r < ROLES; r++) {
+      if (opened != null) {
+        endedTotal[r] += opened[r] - openDelta[r];
+      }
+      accountedTotal[r] += received[r];
+    }
+    if ((lossy || lossyBefore) && opened != null) {
+      long localDeficit = timeWaitTotal - sum(closes[CloseInitiator.LOCAL.ordinal()]);
+      for (SocketRole role : ROLE_ORDER) {
+        int r = role.ordinal();
+        long missing = Math.max(0, endedTotal[r] - accountedTotal[r]);
+        long take = Math.max(0, Math.min(localDeficit, missing));
+        closes[CloseInitiator.LOCAL.ordinal()][r] += take;
+        closes[CloseInitiator.UNKNOWN.ordinal()][r] += missing - take;
+        localDeficit -= take;
+        accountedTotal[r] += missing;
         lost += missing;
       }
     }
+    lossyBefore = lossy;
     Arrays.fill(received, 0);
     Arrays.fill(tupleless, 0);
     destinations.endInterval(nowSeconds);
@@ -356,7 +420,7 @@ public final class CloseTracker {
   /** Settles an interval with events when the MIBs could not be read: no resets known. */
   void settleWithoutCounters() {
     if (ring != null) {
-      reconcileEvents(null, null, 0, tupleless[CLIENT] + tupleless[OTHER], false);
+      reconcileEvents(null, null, localMatched, 0, tupleless[CLIENT] + tupleless[OTHER], false);
     }
   }
 
