@@ -2,7 +2,6 @@ package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.sockscope.config.HostPort;
 import io.sockscope.config.TlsConfig;
 import io.sockscope.config.TlsTargetConfig;
 import io.sockscope.config.Durations;
@@ -36,9 +35,9 @@ import io.sockscope.tls.AllowList;
 import io.sockscope.tls.ProbeScheduler;
 import io.sockscope.tls.CertificateFacts;
 import io.sockscope.tls.ProbeResult;
+import io.sockscope.tls.ProbeSource;
 import io.sockscope.tls.ProbeTarget;
 import io.sockscope.tls.TargetState;
-import io.sockscope.kubernetes.TargetSource;
 import io.sockscope.tls.TlsProber;
 import io.sockscope.tls.TrustAnchors;
 import java.io.IOException;
@@ -87,7 +86,7 @@ public final class Agent implements AutoCloseable {
     if (demo) {
       workload = startDemo();
       config = config.withTls(workload.endpoints().stream()
-          .map(e -> new TlsTargetConfig(e.address(), e.serverName(), null, null, null, null)).toList(),
+          .map(e -> new TlsTargetConfig(e.address(), e.serverName(), null, null, null, null, null)).toList(),
           List.of(workload.caFile().toString())).validate();
     }
     Agent agent = new Agent(config);
@@ -147,7 +146,7 @@ public final class Agent implements AutoCloseable {
     closeables.push(tls);
     TlsMetrics.bind(tls, metrics);
     List<ProbeTarget> targets = c.targets().stream().map(Agent::probeTarget).toList();
-    tls.setTargets("static", targets);
+    tls.setTargets(ProbeSource.STATIC, targets);
     snapshot.put("tls", tls::summaries);
     probeEndpoint = new ProbeEndpoint(new AdhocProbe(c.probeEndpoint().enabled(), prober, targets,
         AllowList.parse(c.probeEndpoint().allow()), c.timeout(), InetAddress::getByName));
@@ -156,17 +155,12 @@ public final class Agent implements AutoCloseable {
 
   /** Files are checked here, at start-up (a one-line error), not at the first probe. */
   private static ProbeTarget probeTarget(TlsTargetConfig t) {
-    HostPort hp = HostPort.parse("tls.targets", t.address());
     for (String f : java.util.Arrays.asList(t.caFile(), t.clientCert(), t.clientKey())) {
       if (f != null && !java.nio.file.Files.isReadable(Path.of(f))) {
         throw new StartupException("tls.targets (" + t.address() + "): cannot read '" + f + "'");
       }
     }
-    return new ProbeTarget(hp.host(), hp.port(), t.serverName(),
-        t.caFile() == null ? List.of() : List.of(Path.of(t.caFile())),
-        t.clientCert() == null ? null : Path.of(t.clientCert()),
-        t.clientKey() == null ? null : Path.of(t.clientKey()),
-        t.interval(), "static");
+    return t.target();
   }
 
   /**
@@ -179,10 +173,10 @@ public final class Agent implements AutoCloseable {
       return;
     }
     kubernetes.onTargets(list -> {
-      for (TargetSource source : TargetSource.values()) {
-        tls.setTargets(source.label(), list.stream()
+      for (ProbeSource source : List.of(ProbeSource.SERVICE, ProbeSource.INGRESS)) {
+        tls.setTargets(source, list.stream()
             .filter(t -> t.source() == source)
-            .map(t -> ProbeTarget.of(t.host(), t.port(), t.explicitServerName(), source.label()))
+            .map(io.sockscope.kubernetes.DiscoveredTarget::probeTarget)
             .toList());
       }
     });
@@ -205,10 +199,8 @@ public final class Agent implements AutoCloseable {
     java.util.concurrent.atomic.AtomicReference<List<String>> last = new java.util.concurrent.atomic.AtomicReference<>(List.of());
     sampler.subscribe(snap -> {
       if (!snap.clientEndpoints().equals(last.getAndSet(snap.clientEndpoints()))) {
-        tls.setTargets("peer", snap.clientEndpoints().stream().map(hp -> {
-          HostPort h = HostPort.parse("peer", hp);
-          return ProbeTarget.of(h.host(), h.port(), null, "peer");
-        }).toList());
+        tls.setTargets(ProbeSource.PEER, snap.clientEndpoints().stream()
+            .map(hp -> ProbeTarget.parse(hp, ProbeSource.PEER)).toList());
       }
     });
     logger.log(Level.INFO, "TLS probes: peers on ports " + config.tls().peerPorts() + " become targets");
@@ -365,7 +357,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * The TLS scheduler: {@code setTargets("peer" | "service" | "ingress", targets)} feeds it,
+   * The TLS scheduler: {@code setTargets(ProbeSource.PEER | SERVICE | INGRESS, targets)} feeds it,
    * {@code summaries()} gives the status page's rows.
    */
   public ProbeScheduler tlsScheduler() {
