@@ -41,11 +41,15 @@ public record TlsTargetConfig(
     }
     try {
       ProbeTarget.parse(address, ProbeSource.STATIC);
-      if (serverName != null) {
-        ProbeTarget.parse(address + "," + serverName, ProbeSource.STATIC);
-      }
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + (e.getMessage().startsWith("not a DNS name") ? ".serverName: " : ".address: ") + e.getMessage());
+      throw new ConfigException(key + ".address: " + e.getMessage());
+    }
+    if (serverName != null) {
+      try {
+        ProbeTarget.checkServerName(serverName);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + ".serverName: " + e.getMessage());
+      }
     }
     if (protocol != null && ProbeProtocol.named(protocol).isEmpty()) {
       throw new ConfigException(key + ".protocol: '" + protocol + "' is none of "

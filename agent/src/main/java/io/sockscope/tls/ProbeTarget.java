@@ -69,8 +69,8 @@ public record ProbeTarget(
     }
     String[] parts = text.split(",", 2);
     String serverName = parts.length == 2 ? parts[1].strip() : null;
-    if (serverName != null && !serverName.isEmpty() && !SERVER_NAME.matcher(serverName).matches()) {
-      throw new IllegalArgumentException("not a DNS name: '" + serverName + "'");
+    if (serverName != null && !serverName.isEmpty()) {
+      checkServerName(serverName);
     }
     String address = parts[0].strip();
     int colon = address.lastIndexOf(':');
@@ -97,6 +97,13 @@ public record ProbeTarget(
       throw new IllegalArgumentException("port must be 1-65535 in '" + text + "'");
     }
     return of(host, port, serverName, source);
+  }
+
+  /** A server name (SNI) must be a DNS name: letters, digits, dots, hyphens, underscores. */
+  public static void checkServerName(String name) {
+    if (!SERVER_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a DNS name: '" + name + "'");
+    }
   }
 
   /** {@code HOST:PORT}, IPv6 in brackets: the one way an address is written. */

@@ -91,6 +91,26 @@ class PostgresStartTlsTest {
     assertRefused(probe(plain.port, ProbeProtocol.POSTGRES));
   }
 
+  /** Through the scheduler to the exposition: the starttls stage and reason are labels. */
+  @Test
+  void aRefusalIsExportedAtTheStarttlsStage() throws Exception {
+    try (var registry = new io.sockscope.metrics.MetricsRegistry(io.sockscope.metrics.BuildInfo.load());
+        var sched = new ProbeScheduler(StartTlsCase.PROBER::probe, java.time.Duration.ofMinutes(1),
+            StartTlsCase.TIMEOUT, 2, java.time.Clock.systemUTC())) {
+      io.sockscope.metrics.TlsMetrics.bind(sched, registry);
+      ProbeTarget t = ProbeTarget.of("127.0.0.1", plain.port, StartTlsCase.NAME, ProbeSource.STATIC)
+          .withProtocol(ProbeProtocol.POSTGRES);
+      sched.setTargets(ProbeSource.STATIC, List.of(t));
+      org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+          .until(() -> sched.states().containsKey(t.id()));
+      String text = new String(registry.scrape("text/plain").body(), java.nio.charset.StandardCharsets.UTF_8);
+      org.assertj.core.api.Assertions.assertThat(text)
+          .contains("sockscope_tls_probe_failures_total{reason=\"starttls_refused\",stage=\"starttls\",target=\""
+              + t.id() + "\"} 1.0")
+          .contains("sockscope_tls_probe_success{source=\"static\",target=\"" + t.id() + "\"} 0.0");
+    }
+  }
+
   @Test
   void thePortAloneChoosesPostgresOn5432() {
     org.assertj.core.api.Assertions.assertThat(ProbeTarget.parse("db:5432", ProbeSource.STATIC).protocol())
