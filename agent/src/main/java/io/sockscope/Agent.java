@@ -83,6 +83,7 @@ public final class Agent implements AutoCloseable {
 
   /** Starts every component of {@code config.role()} and the HTTP server. */
   public static Agent start(AgentConfig config, boolean demo) {
+    io.sockscope.tls.ChainLimit.apply(config.tls().maxChainLength()); // before any TLS context
     DemoWorkload workload = null;
     if (demo) {
       workload = startDemo();
@@ -98,7 +99,7 @@ public final class Agent implements AutoCloseable {
       agent.startComponents(demo);
       agent.http =
           HttpServer.start(
-              "0.0.0.0",
+              config.bindAddress(),
               config.port(),
               new HttpServer.Services(agent.metrics, agent.readiness, agent.snapshot,
                   new StatusPage(agent.build.version(), agent::statusSections),
@@ -113,8 +114,12 @@ public final class Agent implements AutoCloseable {
     }
     logger.log(
         Level.INFO,
-        "sockscope started: role " + config.role().flag() + ", http://0.0.0.0:" + agent.http.port() + "/metrics");
+        "sockscope started: role " + config.role().flag() + ", http://" + hostInUrl(config.bindAddress()) + ":" + agent.http.port() + "/metrics");
     return agent;
+  }
+
+  private static String hostInUrl(String address) {
+    return address.contains(":") ? "[" + address + "]" : address;
   }
 
   private void startComponents(boolean demo) {
@@ -143,14 +148,15 @@ public final class Agent implements AutoCloseable {
     }
     TlsProber prober = new TlsProber(anchors, Clock.systemUTC());
     closeables.push(prober);
-    tls = new ProbeScheduler(prober::probe, c.interval(), c.timeout(), c.concurrency(), Clock.systemUTC());
+    tls = new ProbeScheduler(prober::probe, c.interval(), c.timeout(), c.concurrency(), Clock.systemUTC(), c.maxTargets());
     closeables.push(tls);
-    TlsMetrics.bind(tls, metrics);
+    TlsMetrics.bind(tls, metrics, c.maxDnsNamesLength());
     List<ProbeTarget> targets = c.targets().stream().map(Agent::probeTarget).toList();
     tls.setTargets("static", targets);
     snapshot.put("tls", tls::summaries);
     probeEndpoint = new ProbeEndpoint(new AdhocProbe(c.probeEndpoint().enabled(), prober, targets,
-        AllowList.parse(c.probeEndpoint().allow()), c.timeout(), InetAddress::getByName));
+        AllowList.parse(c.probeEndpoint().allow()), c.timeout(), InetAddress::getByName,
+        c.probeEndpoint().maxConcurrent()));
     logger.log(Level.INFO, "TLS probes: " + targets.size() + " static target(s), " + anchors.size() + " trust anchors");
   }
 
@@ -271,6 +277,7 @@ public final class Agent implements AutoCloseable {
         new SocketSampler.Settings(procRoot, s.counterInterval(), s.dumpInterval(), s.topPeers(), s.earlyDumpJump()),
         socketMetrics);
     socketMetrics.bindCounters(sampler);
+    socketMetrics.capListenPorts(s.maxListenPorts(), metrics.seriesCut());
     metrics.register(socketMetrics);
     closeables.push(sampler);
     readiness.require("first socket dump", sampler::ready);

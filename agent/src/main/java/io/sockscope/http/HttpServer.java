@@ -52,11 +52,11 @@ public final class HttpServer implements AutoCloseable {
               config.routes.get("/api/v1/snapshot", ctx ->
                   ctx.contentType("application/json").result(snapshotJson(s.snapshot())));
               config.routes.get("/", ctx -> ctx.html(s.statusPage().render()));
-              config.routes.get("/probe", ctx -> {
-                var r = s.probe().handle(ctx.queryParam("target"), ctx.queryParam("server_name"),
-                    ctx.header("X-Prometheus-Scrape-Timeout-Seconds"));
-                ctx.status(r.status()).contentType(r.contentType()).result(r.body());
-              });
+              // async: a probe of a slow target never holds one of the few server threads
+              config.routes.get("/probe", ctx -> ctx.future(() -> s.probe()
+                  .handleAsync(ctx.queryParam("target"), ctx.queryParam("server_name"),
+                      ctx.header("X-Prometheus-Scrape-Timeout-Seconds"))
+                  .thenAccept(r -> ctx.status(r.status()).contentType(r.contentType()).result(r.body()))));
             });
     app.start(host, port);
     return new HttpServer(app);
