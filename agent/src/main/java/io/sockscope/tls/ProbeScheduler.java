@@ -156,6 +156,11 @@ public final class ProbeScheduler implements AutoCloseable {
     return out;
   }
 
+  /** The deadline of one probe. */
+  public Duration timeout() {
+    return timeout;
+  }
+
   /** Targets listed by a source but not probed: beyond {@code maxTargets} at the last change. */
   public int targetsCut() {
     return targetsCut;
