@@ -26,6 +26,11 @@ public enum FailureReason {
   /** The server asked for a client certificate and rejected the handshake without one. */
   CLIENT_CERT_REQUIRED,
   /**
+   * The server presented more certificates (or a larger Certificate message) than the TLS stack
+   * accepts: {@code tls.maxChainLength}, see {@link ChainLimit}.
+   */
+  CHAIN_TOO_LONG,
+  /**
    * A TLS alert or protocol error (no common version or cipher, bad record...), or, at the {@code
    * starttls} stage, an answer that is not the protocol's (a greeting that is not one).
    */
