@@ -19,6 +19,13 @@ public final class Main {
     if (code >= 0) {
       System.exit(code);
     }
+    // Every thread of the lean sidecar is a daemon (the JDK's HTTP server, virtual threads, the
+    // sampler): main holds the process until SIGTERM runs the shutdown hook and exits.
+    try {
+      new java.util.concurrent.CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**
