@@ -13,6 +13,7 @@ public record SocketsConfig(
     Duration dumpInterval,
     Integer topPeers,
     Double earlyDumpJump,
+    Integer maxListenPorts,
     Boolean closeEvents,
     Integer closeEventBuffer) {
 
@@ -39,6 +40,7 @@ public record SocketsConfig(
     dumpInterval = dumpInterval == null ? Duration.ofSeconds(10) : dumpInterval;
     topPeers = topPeers == null ? 20 : topPeers;
     earlyDumpJump = earlyDumpJump == null ? 0.2 : earlyDumpJump;
+    maxListenPorts = maxListenPorts == null ? 64 : maxListenPorts;
     closeEvents = closeEvents == null ? Boolean.TRUE : closeEvents;
     closeEventBuffer = closeEventBuffer == null ? 4 * 1024 * 1024 : closeEventBuffer;
   }
@@ -49,13 +51,14 @@ public record SocketsConfig(
   }
 
   public static SocketsConfig defaults() {
-    return new SocketsConfig(null, null, null, null, null, null, null, null);
+    return new SocketsConfig(null, null, null, null, null, null, null, null, null);
   }
 
   void validate() {
     Validation.positive("sockets.counterInterval", counterInterval);
     Validation.positive("sockets.dumpInterval", dumpInterval);
     Validation.range("sockets.topPeers", topPeers, 1, 1000);
+    Validation.range("sockets.maxListenPorts", maxListenPorts, 1, 65_535);
     Validation.range("sockets.closeEventBuffer", closeEventBuffer, 4096, 256 * 1024 * 1024);
     if (!(earlyDumpJump > 0)) {
       throw new ConfigException("sockets.earlyDumpJump: must be > 0 (got " + earlyDumpJump + ")");

@@ -25,6 +25,7 @@ import io.sockscope.sockets.SocketSnapshot;
 import io.sockscope.sockets.TcpState;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -46,6 +47,7 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
   private final MeterRegistry registry;
   private final Map<Tier, Map<Reason, Counter>> errors = new EnumMap<>(Tier.class);
   private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile int maxListenPorts = 64;
 
   public SocketMetrics(Supplier<SocketSnapshot> snapshot, MeterRegistry registry, String dumpSource) {
     this.snapshot = snapshot;
@@ -61,6 +63,33 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
     }
     timer(Tier.COUNTERS, "kernel");
     timer(Tier.DUMP, dumpSource);
+  }
+
+  /**
+   * Caps the listen queue series at {@code max} ports ({@code sockets.maxListenPorts}) and reports
+   * the ports folded into {@code port="other"} in {@code cut}.
+   */
+  public void capListenPorts(int max, SeriesCut cut) {
+    this.maxListenPorts = max;
+    for (String family : List.of("sockscope_tcp_listen_queue", "sockscope_tcp_listen_queue_limit")) {
+      cut.add(family, () -> {
+        SocketSnapshot s = snapshot.get();
+        return s == null ? 0 : ListenQueueCap.cut(s.listenQueues().size(), maxListenPorts);
+      });
+    }
+  }
+
+  /**
+   * Reports the per-destination families' folded label sets in {@code cut}: destinations beyond
+   * {@code sockets.topPeers} in the last dump, and destinations whose ends went to {@code other}.
+   */
+  public void reportPeerCuts(SeriesCut cut) {
+    cut.add("sockscope_tcp_peer_sockets", () -> snapshot.get().seriesCut().peerSockets());
+    cut.add("sockscope_tcp_ephemeral_ports_in_use", () -> snapshot.get().seriesCut().ephemeralPorts());
+    for (String family : List.of("sockscope_tcp_peer_closes_total", "sockscope_tcp_peer_retransmits_total",
+        "sockscope_tcp_peer_rtt_seconds")) {
+      cut.add(family, () -> snapshot.get().seriesCut().peerCloses());
+    }
   }
 
   /** Counters that read the sampler: closes (tracker) and kernel events (MIBs). */
@@ -81,15 +110,6 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
     Gauge.builder("sockscope.tcp.close.events.enabled", sampler, s -> s.closeEventsEnabled() ? 1 : 0)
         .description("1 while closes are attributed per connection from destroy events; 0 when the subscription is off or refused.")
         .register(registry);
-    String cutHelp = "Label sets folded into peer=\"other\" or dropped by a cap in the latest sample, per metric family.";
-    Gauge.builder("sockscope.series.cut", sampler, s -> s.snapshot().seriesCut().peerSockets())
-        .description(cutHelp).tag("family", "sockscope_tcp_peer_sockets").register(registry);
-    Gauge.builder("sockscope.series.cut", sampler, s -> s.snapshot().seriesCut().ephemeralPorts())
-        .description(cutHelp).tag("family", "sockscope_tcp_ephemeral_ports_in_use").register(registry);
-    for (String family : new String[] {"sockscope_tcp_peer_closes_total", "sockscope_tcp_peer_retransmits_total", "sockscope_tcp_peer_rtt_seconds"}) {
-      Gauge.builder("sockscope.series.cut", sampler, s -> s.snapshot().seriesCut().peerCloses())
-          .description(cutHelp).tag("family", family).register(registry);
-    }
     for (KernelEvent e : KernelEvent.values()) {
       FunctionCounter.builder("sockscope.tcp.kernel.events", sampler, s -> mib(s, e))
           .description("Per-namespace TCP MIB counters from /proc/net/snmp and /proc/net/netstat.")
@@ -226,13 +246,13 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
     return b.build();
   }
 
-  private static GaugeSnapshot listenQueues(SocketSnapshot s, boolean limit) {
+  private GaugeSnapshot listenQueues(SocketSnapshot s, boolean limit) {
     var b = GaugeSnapshot.builder()
         .name(limit ? "sockscope_tcp_listen_queue_limit" : "sockscope_tcp_listen_queue")
         .help(limit ? "Accept queue limit (backlog) per listening port (netlink source only)." : "Connections waiting in the accept queue per listening port.");
-    for (SocketSnapshot.ListenQueue q : s.listenQueues()) {
+    for (ListenQueueCap.Row q : ListenQueueCap.rows(s.listenQueues(), maxListenPorts)) {
       if (!limit || q.limit() >= 0) {
-        b.dataPoint(point(limit ? q.limit() : q.queue(), "port", String.valueOf(q.port())));
+        b.dataPoint(point(limit ? q.limit() : q.queue(), "port", q.port()));
       }
     }
     return b.build();

@@ -26,7 +26,9 @@ import java.util.TreeMap;
  */
 public final class SocketAggregator implements SocketSink {
   /** Bound on the endpoints kept for peer-derived TLS targets: a pod with more is a proxy. */
-  static final int MAX_ENDPOINTS = 256;
+  // A memory guard only: tls.maxTargets (256 by default) chooses which peers are probed and counts
+  // the rest in sockscope_series_cut, so the sampler hands over far more than that.
+  static final int MAX_ENDPOINTS = 4096;
 
   private final CloseTracker tracker;
   private EphemeralPorts ephemeral = EphemeralPorts.LINUX_DEFAULT;
@@ -39,7 +41,7 @@ public final class SocketAggregator implements SocketSink {
   static final long LISTENER_MEMORY_SECONDS = 120;
   private final int[] counts = new int[2 * SocketSnapshot.STATES * SocketSnapshot.ROLES];
   /** Distinct destinations counted exactly per dump; beyond, heavy hitters (see the class doc). */
-  static final int DESTINATIONS = 4096;
+  static final int DESTINATIONS = 8192;
   private static final int DETAIL = SocketSnapshot.STATES * SocketSnapshot.ROLES + 1;
   private final SpaceSaving<PeerKey> peers = new SpaceSaving<>(DESTINATIONS, DETAIL);
   private final long[] peerTotals = new long[DETAIL];

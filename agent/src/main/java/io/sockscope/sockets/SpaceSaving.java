@@ -88,6 +88,11 @@ final class SpaceSaving<K> {
         e = new Entry<>(details);
         e.heap = heap.size();
         heap.add(e);
+        e.key = key;
+        index.put(key, e);
+        e.weight = weight;
+        up(e.heap); // a newcomer may be the lightest of all
+        return e;
       } else {
         e = heap.get(0); // the lightest: its weight becomes the newcomer's error
         index.remove(e.key);
@@ -132,7 +137,23 @@ final class SpaceSaving<K> {
     return heap;
   }
 
-  // Weights only grow between decays (which keep the order), so an entry only ever moves down.
+  private void up(int i) {
+    Entry<K> e = heap.get(i);
+    while (i > 0) {
+      int p = (i - 1) / 2;
+      Entry<K> parent = heap.get(p);
+      if (parent.weight <= e.weight) {
+        break;
+      }
+      heap.set(i, parent);
+      parent.heap = i;
+      i = p;
+    }
+    heap.set(i, e);
+    e.heap = i;
+  }
+
+  // A kept entry's weight only grows between decays (which keep the order): it only moves down.
   private void down(int i) {
     int n = heap.size();
     Entry<K> e = heap.get(i);

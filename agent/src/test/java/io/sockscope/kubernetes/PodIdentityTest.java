@@ -38,14 +38,15 @@ class PodIdentityTest {
   void eachRoleWatchesOnlyWhatItUses() {
     var defaults = KubernetesConfig.defaults();
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER, defaults)).containsExactly(
-        WatchedResource.SERVICES, WatchedResource.INGRESSES, WatchedResource.SECRETS);
-    assertThat(WatchedResource.planFor(Role.SIDECAR, defaults))
-        .containsExactly(WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES);
+        WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES, WatchedResource.INGRESSES,
+        WatchedResource.SECRETS);
+    // The sidecar has no Kubernetes client: it reads the names the prober publishes.
+    assertThat(WatchedResource.planFor(Role.SIDECAR, defaults)).isEmpty();
     assertThat(WatchedResource.planFor(Role.LOCAL, defaults)).isEmpty();
     assertThat(WatchedResource.planFor(Role.SIDECAR, new KubernetesConfig(null, null, false, null)))
         .isEmpty();
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
-        new KubernetesConfig(null, null, null, false)))
+        new KubernetesConfig(null, null, false, false)))
         .containsExactly(WatchedResource.SERVICES, WatchedResource.INGRESSES);
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
         new KubernetesConfig(false, null, null, null))).isEmpty();

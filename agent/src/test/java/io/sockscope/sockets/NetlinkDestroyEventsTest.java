@@ -39,8 +39,11 @@ class NetlinkDestroyEventsTest {
     }
   }
 
-  /** Drains the ring until an event with local port {@code port} came, or 10 s passed. */
-  private long[] awaitEnd(int port) throws InterruptedException {
+  /**
+   * Drains the ring until an event of this test's connection came (local port {@code port},
+   * remote port {@code remote} unless -1: other processes may reuse a port number), or 10 s.
+   */
+  private long[] awaitEnd(int port, int remote) throws InterruptedException {
     CloseEventRing ring = events.ring();
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (System.nanoTime() < deadline) {
@@ -51,7 +54,7 @@ class NetlinkDestroyEventsTest {
       }
       ring.release(n);
       for (long[] e : seen) {
-        if (e[0] == port) {
+        if (e[0] == port && (remote < 0 || e[1] == remote)) {
           return e;
         }
       }
@@ -75,13 +78,12 @@ class NetlinkDestroyEventsTest {
       }
       accepted.close();
 
-      long[] c = awaitEnd(clientPort);
+      long[] c = awaitEnd(clientPort, server.getLocalPort());
       assertThat(c[1]).isEqualTo(server.getLocalPort());
       assertThat(c[2]).as("client: SYN and FIN acknowledged beyond the data").isEqualTo(2);
       assertThat(c[3]).isEqualTo(1);
       assertThat(c[4]).as("smoothed RTT in µs").isPositive();
-      long[] s = awaitEnd(server.getLocalPort());
-      assertThat(s[1]).isEqualTo(acceptedPort);
+      long[] s = awaitEnd(server.getLocalPort(), acceptedPort);
       assertThat(s[2]).as("server: its FIN acknowledged").isEqualTo(1);
     }
     assertThat(events.received()).isPositive();
@@ -102,10 +104,10 @@ class NetlinkDestroyEventsTest {
         // connection reset
       }
       client.close();
-      long[] c = awaitEnd(clientPort);
+      long[] c = awaitEnd(clientPort, server.getLocalPort());
       assertThat(c[1]).isEqualTo(server.getLocalPort());
       assertThat(c[2]).as("only the SYN acknowledged: no FIN of ours").isEqualTo(1);
-      long[] s = awaitEnd(server.getLocalPort());
+      long[] s = awaitEnd(server.getLocalPort(), 0);
       assertThat(s[1]).as("SO_LINGER 0 clears the remote port before the end").isZero();
     }
   }
