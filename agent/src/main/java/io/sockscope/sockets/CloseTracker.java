@@ -32,9 +32,10 @@ import java.util.function.IntFunction;
  *       TIME_WAIT are split per interval: Tcp {@code EstabResets} of them are resets, in
  *       proportion over their roles and destinations, the rest peer closes.
  *   <li>In an interval where events were lost (ENOBUFS, ring full): the connections the MIBs say
- *       ended ({@code opened − Δopen}, per role) minus those received are missing; TcpExt
- *       {@code TW} entries beyond the matched local closes are local closes among them (client
- *       first), and only the rest is {@code unknown}.
+ *       ended ({@code opened − Δopen}, per role, since the start) minus those received are
+ *       missing; the dump's TIME_WAIT sockets that entered TIME_WAIT since the last dump (dated by
+ *       their time left) beyond the local closes matched are local closes among them, in their
+ *       own role, and only the rest is {@code unknown}.
  * </ul>
  *
  * Memory in this mode: only sockets in a closing state (the CLOSE_WAIT age gauge needs them) and
@@ -86,7 +87,12 @@ public final class CloseTracker {
   private long abortsCounted;
   private long resetsSeen;
   private long localMatched;
-  private long timeWaitTotal;
+  // TIME_WAIT lasts TCP_TIMEWAIT_LEN, 60 s: its time left (idiag_expires) dates its entry.
+  private static final long TIME_WAIT_MILLIS = 60_000;
+  private long lastBeginNanos;
+  private long sinceLastMillis = Long.MAX_VALUE;
+  private final long[] youngTimeWait = new long[ROLES];
+  private final long[] matchedLocal = new long[ROLES];
   private final long[] endedTotal = new long[ROLES];
   private final long[] accountedTotal = new long[ROLES];
   private boolean lossyBefore;
@@ -115,7 +121,17 @@ public final class CloseTracker {
 
   /** Starts a dump at {@code nowSeconds} (any monotonic seconds clock). */
   void begin(long nowSeconds) {
+    long t = System.nanoTime();
+    begin(nowSeconds, lastBeginNanos == 0 ? Long.MAX_VALUE : (t - lastBeginNanos) / 1_000_000);
+    lastBeginNanos = t;
+  }
+
+  /** {@link #begin(long)} with the milliseconds since the last dump began (for tests). */
+  void begin(long nowSeconds, long sinceLastMillis) {
     this.nowSeconds = nowSeconds;
+    this.sinceLastMillis = sinceLastMillis;
+    Arrays.fill(youngTimeWait, 0);
+    Arrays.fill(matchedLocal, 0);
     current.clear();
     Arrays.fill(dumpLocal, 0);
     Arrays.fill(dumpPeer, 0);
@@ -147,6 +163,9 @@ public final class CloseTracker {
       return observe(row.identity(), state, role);
     }
     long key = row.tupleHash();
+    if (state == TcpState.TIME_WAIT && TIME_WAIT_MILLIS - row.expiresMs <= sinceLastMillis) {
+      youngTimeWait[role.ordinal()]++; // entered TIME_WAIT since the last dump: a local close
+    }
     if (state == TcpState.TIME_WAIT || state == TcpState.FIN_WAIT2) {
       long i = pendingIndex.size() == 0 ? 0 : pendingIndex.get(key, 0);
       if (i > DEFERRED) {
@@ -277,6 +296,7 @@ public final class CloseTracker {
 
   private void local(int role, Destination d) {
     localMatched++;
+    matchedLocal[role]++;
     closes[CloseInitiator.LOCAL.ordinal()][role]++;
     destinations.close(d, CloseInitiator.LOCAL, 1);
   }
@@ -355,13 +375,12 @@ public final class CloseTracker {
    *     PassiveOpens)
    * @param openDelta change of the open connections (any state from SYN_SENT to LAST_ACK but
    *     TIME_WAIT) between the two dumps, per role
-   * @param timeWaitEntered TcpExt TW (plus TCPTimeWaitOverflow) delta: local closes
    * @param estabResets Tcp EstabResets delta
    * @param attemptFails Tcp AttemptFails delta (failed connects also end without a 4-tuple)
    * @param lossy events were lost in the interval
    */
-  void reconcileEvents(long[] opened, long[] openDelta, long timeWaitEntered, long estabResets,
-      long attemptFails, boolean lossy) {
+  void reconcileEvents(long[] opened, long[] openDelta, long estabResets, long attemptFails,
+      boolean lossy) {
     // The kernel's count, less the resets already told apart per connection (pre-4.19 pool only).
     long resets = Math.max(0, Math.max(0, estabResets) + resetCarry - resetsSeen);
     resetsSeen = 0;
@@ -384,14 +403,12 @@ public final class CloseTracker {
       abortsCounted += aborts;
     }
     settlePool(resets);
-    // The kernel's view since the start: ended = opened − still open, per role; every local close
-    // entered TIME_WAIT. Compared since the start, the moment between reading the MIBs and
-    // draining the events cancels out. Where events were lost (this interval or the one before,
-    // as a loss is noticed a little after it happened), what the MIBs show ended but no event
-    // told is settled: local as far as TIME_WAIT entries exceed the local closes counted
-    // (client first), the rest unknown.
+    // The kernel's view since the start: ended = opened − still open, per role. Compared since
+    // the start, the moment between reading the MIBs and draining the events cancels out. Where
+    // events were lost (this interval or the one before, as a loss is noticed a little after it
+    // happened), what the MIBs show ended but no event told is settled: local as far as young
+    // TIME_WAIT sockets show, the rest unknown.
     localMatched = 0;
-    timeWaitTotal += Math.max(0, timeWaitEntered);
     for (int r = 0; r < ROLES; r++) {
       if (opened != null) {
         endedTotal[r] += opened[r] - openDelta[r];
@@ -399,14 +416,13 @@ public final class CloseTracker {
       accountedTotal[r] += received[r];
     }
     if ((lossy || lossyBefore) && opened != null) {
-      long localDeficit = timeWaitTotal - sum(closes[CloseInitiator.LOCAL.ordinal()]);
-      for (SocketRole role : ROLE_ORDER) {
-        int r = role.ordinal();
+      for (int r = 0; r < ROLES; r++) {
         long missing = Math.max(0, endedTotal[r] - accountedTotal[r]);
-        long take = Math.max(0, Math.min(localDeficit, missing));
+        // TIME_WAIT sockets of this dump that entered it since the last one, beyond the local
+        // closes their events told: local closes whose event was lost, in their own role.
+        long take = Math.min(missing, Math.max(0, youngTimeWait[r] - matchedLocal[r]));
         closes[CloseInitiator.LOCAL.ordinal()][r] += take;
         closes[CloseInitiator.UNKNOWN.ordinal()][r] += missing - take;
-        localDeficit -= take;
         accountedTotal[r] += missing;
         lost += missing;
       }
@@ -420,7 +436,7 @@ public final class CloseTracker {
   /** Settles an interval with events when the MIBs could not be read: no resets known. */
   void settleWithoutCounters() {
     if (ring != null) {
-      reconcileEvents(null, null, localMatched, 0, tupleless[CLIENT] + tupleless[OTHER], false);
+      reconcileEvents(null, null, 0, tupleless[CLIENT] + tupleless[OTHER], false);
     }
   }
 

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A flood of connection ends against the smallest event receive buffer the kernel grants: the
  * kernel drops events (ENOBUFS). The agent survives, counts what it lost, and still reconciles:
- * local closes exact from the kernel's TIME_WAIT entries, the rest peer or {@code unknown}, never
- * more than the truth.
+ * local closes still counted (from the TIME_WAIT sockets that entered it since the last dump), the
+ * rest peer or {@code unknown}, never more than the truth.
  */
 class CloseEventFloodIT {
   static final int CONNECTIONS = 20_000;
@@ -43,9 +43,12 @@ class CloseEventFloodIT {
       assertThat(m.sum("sockscope_sampler_errors_total")).isZero();
       // Each workload connection ends twice in the namespace: the client closes first (local,
       // TIME_WAIT), the accepted side follows (peer). The scrapes are a few server ends more.
-      assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "local", "role", "client")).isEqualTo(CONNECTIONS);
+      double local = m.sum("sockscope_tcp_closes_total", "initiator", "local", "role", "client");
+      assertThat(local).isBetween(0.98 * CONNECTIONS, (double) CONNECTIONS);
+      assertThat(m.sum("sockscope_tcp_closes_total", "role", "client")).as("nothing counted twice").isLessThanOrEqualTo(CONNECTIONS);
       double server = m.sum("sockscope_tcp_closes_total", "role", "server");
-      assertThat(server).isBetween((double) CONNECTIONS, CONNECTIONS + 5.0);
+      assertThat(server).isBetween(0.98 * CONNECTIONS, CONNECTIONS + 5.0);
+      assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "local", "role", "server")).isLessThanOrEqualTo(5);
       assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "reset")).isZero();
     }
   }
