@@ -103,6 +103,8 @@ public final class CloseTracker {
 
   private List<Deferred> deferred = new ArrayList<>();
   private List<Deferred> deferredNext = new ArrayList<>();
+  private final List<Deferred> noTwin = new ArrayList<>();
+  private long timeWaitEnteredTotal;
   private final BitSet deferredMatched = new BitSet();
   private static final long DEFERRED = 1L << 40;
 
@@ -308,8 +310,7 @@ public final class CloseTracker {
       if (deferredMatched.get(j)) {
         local(e.role(), e.destination());
       } else if (e.acked() >= 0) {
-        closes[CloseInitiator.PEER.ordinal()][e.role()]++;
-        destinations.close(e.destination(), CloseInitiator.PEER, 1);
+        noTwin.add(e); // peer, unless the kernel counted TIME_WAIT entries no twin accounts for
       } else {
         pool.computeIfAbsent(new PoolKey(e.role(), e.destination()), k -> new long[1])[0]++; // kernel < 4.19
       }
@@ -375,12 +376,13 @@ public final class CloseTracker {
    *     PassiveOpens)
    * @param openDelta change of the open connections (any state from SYN_SENT to LAST_ACK but
    *     TIME_WAIT) between the two dumps, per role
+   * @param timeWaitEntered TcpExt TW (plus TCPTimeWaitOverflow) delta: every local close
    * @param estabResets Tcp EstabResets delta
    * @param attemptFails Tcp AttemptFails delta (failed connects also end without a 4-tuple)
    * @param lossy events were lost in the interval
    */
-  void reconcileEvents(long[] opened, long[] openDelta, long estabResets, long attemptFails,
-      boolean lossy) {
+  void reconcileEvents(long[] opened, long[] openDelta, long timeWaitEntered, long estabResets,
+      long attemptFails, boolean lossy) {
     // The kernel's count, less the resets already told apart per connection (pre-4.19 pool only).
     long resets = Math.max(0, Math.max(0, estabResets) + resetCarry - resetsSeen);
     resetsSeen = 0;
@@ -409,6 +411,7 @@ public final class CloseTracker {
     // happened), what the MIBs show ended but no event told is settled: local as far as young
     // TIME_WAIT sockets show, the rest unknown.
     localMatched = 0;
+    settleNoTwin(timeWaitEntered);
     for (int r = 0; r < ROLES; r++) {
       if (opened != null) {
         endedTotal[r] += opened[r] - openDelta[r];
@@ -436,8 +439,32 @@ public final class CloseTracker {
   /** Settles an interval with events when the MIBs could not be read: no resets known. */
   void settleWithoutCounters() {
     if (ring != null) {
-      reconcileEvents(null, null, 0, tupleless[CLIENT] + tupleless[OTHER], false);
+      reconcileEvents(null, null, -1, 0, tupleless[CLIENT] + tupleless[OTHER], false);
     }
+  }
+
+  /**
+   * Graceful ends whose TIME_WAIT twin two dumps did not show: closed by the peer, except as many
+   * as the kernel counted TIME_WAIT entries (since the start) beyond the local closes counted.
+   * Those are local closes whose twin the walks skipped (a table changing under a long dump) or
+   * that found the TIME_WAIT table full. {@code timeWaitEntered} -1: counters unknown.
+   */
+  private void settleNoTwin(long timeWaitEntered) {
+    // The entries counted up to the last reconcile only: a candidate ended two dumps ago, and an
+    // event can reach us a little after the MIBs counted its TIME_WAIT (the kernel broadcasts
+    // from a workqueue), which must not turn this interval's peer closes into local ones.
+    long deficit = timeWaitEnteredTotal - sum(closes[CloseInitiator.LOCAL.ordinal()]);
+    if (timeWaitEntered >= 0) {
+      timeWaitEnteredTotal += timeWaitEntered;
+    } else {
+      deficit = 0;
+    }
+    for (Deferred e : noTwin) {
+      CloseInitiator how = deficit-- > 0 ? CloseInitiator.LOCAL : CloseInitiator.PEER;
+      closes[how.ordinal()][e.role()]++;
+      destinations.close(e.destination(), how, 1);
+    }
+    noTwin.clear();
   }
 
   // Resets come first from the pool; what they cannot cover is carried one interval (an RST the

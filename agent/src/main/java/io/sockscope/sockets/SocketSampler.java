@@ -178,6 +178,7 @@ public final class SocketSampler implements AutoCloseable {
       if (!baseline && tracker.eventsMode()) {
         if (haveDeltas) {
           tracker.reconcileEvents(opened(countersAtDump, mib), minus(open, openAtDump),
+              delta(countersAtDump, mib, KernelEvent.TIME_WAIT_ENTERED) + delta(countersAtDump, mib, KernelEvent.TIME_WAIT_OVERFLOW),
               delta(countersAtDump, mib, KernelEvent.ESTAB_RESETS), delta(countersAtDump, mib, KernelEvent.ATTEMPT_FAILS),
               loss != lossAtDump);
         } else {

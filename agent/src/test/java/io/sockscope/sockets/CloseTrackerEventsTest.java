@@ -70,7 +70,7 @@ class CloseTrackerEventsTest {
   }
 
   private void interval(long opened, long openDelta, long resets, boolean lossy) {
-    t.reconcileEvents(new long[] {opened, 0, 0}, new long[] {openDelta, 0, 0}, resets, 0, lossy);
+    t.reconcileEvents(new long[] {opened, 0, 0}, new long[] {openDelta, 0, 0}, 0, resets, 0, lossy);
   }
 
   private long perDestination(String port, CloseInitiator i) {
@@ -152,7 +152,7 @@ class CloseTrackerEventsTest {
     never.remoteLo = 0; // made and closed, never connected
     ring.offer(never);
     dump(List.of());
-    t.reconcileEvents(new long[] {1, 1, 0}, new long[] {0, 0, 0}, 2, 1, false);
+    t.reconcileEvents(new long[] {1, 1, 0}, new long[] {0, 0, 0}, 0, 2, 1, false);
     assertThat(t.closes(RESET, CLIENT)).isEqualTo(1);
     assertThat(t.closes(RESET, SERVER)).isEqualTo(1);
   }
@@ -168,6 +168,25 @@ class CloseTrackerEventsTest {
     assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(6);
     assertThat(t.closes(UNKNOWN, CLIENT)).isEqualTo(4);
     assertThat(t.lostEvents()).isEqualTo(9);
+  }
+
+  @Test
+  void gracefulEndsWithoutTwinAreLocalAsFarAsTheKernelCountedTimeWaitEntries() {
+    ended(40020, 7101, 2);
+    ended(40021, 7102, 2);
+    dump(List.of());
+    t.reconcileEvents(new long[] {2, 0, 0}, new long[] {0, 0, 0}, 1, 0, 0, false);
+    dump(List.of()); // neither twin in two dumps; the kernel counted one TIME_WAIT entry
+    t.reconcileEvents(new long[] {0, 0, 0}, new long[] {0, 0, 0}, 0, 0, 0, false);
+    assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(1);
+    // the entry counted now (its event still on its way) is no reason to call a peer close local
+    ended(40022, 7102, 2);
+    dump(List.of());
+    t.reconcileEvents(new long[] {1, 0, 0}, new long[] {0, 0, 0}, 0, 0, 0, false);
+    dump(List.of());
+    t.reconcileEvents(new long[] {0, 0, 0}, new long[] {0, 0, 0}, 5, 0, 0, false);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(2);
   }
 
   @Test
