@@ -84,11 +84,12 @@ class SoakIT {
           tls:
             interval: 5s
             timeout: 2s
+            caFiles: [%s]
             probeEndpoint:
               enabled: true
               allow: [127.0.0.0/8]
             targets:
-          """ + targets);
+          """.formatted(fx.caFile()) + targets);
       List<String> cmd = List.of(AgentProcess.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx64m",
           AgentProcess.noDns(), "-jar", AgentProcess.jar().toString(),
           "--port", String.valueOf(port), "--bind", "127.0.0.1", "--config", config.toString());
