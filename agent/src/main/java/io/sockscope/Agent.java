@@ -248,7 +248,9 @@ public final class Agent implements AutoCloseable {
     PodIdentity identity = PodIdentity.fromEnvironment(config.kubernetes().namespace());
     KubernetesClient client = KubernetesClients.create();
     closeables.push(client);
-    kubernetes = KubernetesWatch.start(client, identity.namespace(), plan);
+    kubernetes = KubernetesWatch.start(client, identity.namespace(), plan,
+        new KubernetesWatch.Settings(config.kubernetes().backendsPerService(),
+            config.kubernetes().maxStoredCertificates()));
     closeables.push(kubernetes);
     metrics.register(new KubernetesCollector(kubernetes, () -> servedCertificates));
     readiness.require("kubernetes", kubernetes::ready);

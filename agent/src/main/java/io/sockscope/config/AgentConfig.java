@@ -53,6 +53,7 @@ public record AgentConfig(
     }
     sockets.validate();
     tls.validate();
+    kubernetes.validate();
     injector.validate(role);
     return this;
   }

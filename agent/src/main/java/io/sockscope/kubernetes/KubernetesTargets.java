@@ -5,7 +5,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * TLS targets discovered from Services and Ingresses of the watched namespace. Snapshots are
+ * TLS targets discovered from Services (and their backends) and Ingresses of the watched
+ * namespace. Snapshots are
  * immutable lists sorted by source, then address, without duplicates.
  */
 public interface KubernetesTargets {
@@ -21,4 +22,9 @@ public interface KubernetesTargets {
 
   /** Targets per source in the current snapshot, every source present (0 when none). */
   Map<TargetSource, Integer> counts();
+
+  /** Backends left out by the per-Service cap (kubernetes.backendsPerService), now. */
+  default int backendsCut() {
+    return 0;
+  }
 }

@@ -26,6 +26,8 @@ final class TargetRules {
   static final String PROBE_PORT = "sockscope.io/probe-port";
   static final String SERVER_NAME = "sockscope.io/server-name";
   static final String TLS_SECRET = "sockscope.io/tls-secret";
+  /** Who to route alerts to; carried to sockscope_tls_target_owner_info (docs/kubernetes.md). */
+  static final String OWNER = "sockscope.io/owner";
 
   private TargetRules() {}
 
@@ -44,6 +46,7 @@ final class TargetRules {
     String host = meta.getName() + "." + meta.getNamespace() + ".svc";
     String serverName = annotations.getOrDefault(SERVER_NAME, host).trim();
     String secret = annotations.get(TLS_SECRET);
+    String owner = annotations.get(OWNER);
     List<DiscoveredTarget> out = new ArrayList<>();
     for (ServicePort p : service.getSpec().getPorts()) {
       if (p.getPort() == null || !isTcp(p)) {
@@ -55,7 +58,7 @@ final class TargetRules {
           : isTlsPort(p);
       if (pick) {
         out.add(new DiscoveredTarget(host + ":" + p.getPort(), serverName, TargetSource.SERVICE,
-            meta.getNamespace(), secret));
+            meta.getNamespace(), secret, owner, null));
       }
     }
     return List.copyOf(out);
@@ -76,6 +79,8 @@ final class TargetRules {
       return List.of();
     }
     String namespace = ingress.getMetadata().getNamespace();
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+    String owner = annotations == null ? null : annotations.get(OWNER);
     Map<String, DiscoveredTarget> byHost = new LinkedHashMap<>();
     for (IngressTLS tls : ingress.getSpec().getTls()) {
       if (tls.getHosts() == null) {
@@ -86,7 +91,7 @@ final class TargetRules {
           continue;
         }
         byHost.putIfAbsent(host, new DiscoveredTarget(
-            host + ":443", host, TargetSource.INGRESS, namespace, tls.getSecretName()));
+            host + ":443", host, TargetSource.INGRESS, namespace, tls.getSecretName(), owner, null));
       }
     }
     return List.copyOf(byHost.values());

@@ -5,9 +5,11 @@ import java.util.Locale;
 /** Where a discovered TLS target came from; the {@code source} label of the TLS metrics. */
 public enum TargetSource {
   SERVICE,
-  INGRESS;
+  INGRESS,
+  /** One ready endpoint of a Service's EndpointSlices, probed beside the Service address. */
+  BACKEND;
 
-  /** The label value: {@code service}, {@code ingress}. */
+  /** The label value: {@code service}, {@code ingress}, {@code backend}. */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

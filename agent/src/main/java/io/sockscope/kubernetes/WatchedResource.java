@@ -11,7 +11,12 @@ public enum WatchedResource {
   SERVICES,
   ENDPOINTSLICES,
   INGRESSES,
-  SECRETS;
+  /** Secrets of type kubernetes.io/tls. */
+  SECRETS,
+  /** Secrets of type Opaque: PEM, PKCS#12 and JKS certificates. */
+  OPAQUE_SECRETS,
+  /** CA bundles. */
+  CONFIGMAPS;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
@@ -31,8 +36,9 @@ public enum WatchedResource {
 
   /**
    * What a role watches: the sidecar names its peers (Services, EndpointSlices); the namespace
-   * prober discovers targets (Services, Ingresses) and inventories TLS Secrets; other roles
-   * watch nothing here.
+   * prober discovers targets (Services, their EndpointSlices for per-backend probes, Ingresses) and
+   * inventories stored certificates (TLS and Opaque Secrets, ConfigMaps); other roles watch
+   * nothing here.
    */
   public static Set<WatchedResource> planFor(Role role, KubernetesConfig config) {
     Set<WatchedResource> plan = EnumSet.noneOf(WatchedResource.class);
@@ -46,8 +52,17 @@ public enum WatchedResource {
     if (role == Role.NAMESPACE_PROBER) {
       plan.add(SERVICES);
       plan.add(INGRESSES);
+      if (config.backendsPerService() > 0) {
+        plan.add(ENDPOINTSLICES);
+      }
       if (config.secrets()) {
         plan.add(SECRETS);
+        if (config.opaqueSecrets()) {
+          plan.add(OPAQUE_SECRETS);
+        }
+      }
+      if (config.configMaps()) {
+        plan.add(CONFIGMAPS);
       }
     }
     return plan;

@@ -36,7 +36,7 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
   private static final double[] UPPER_BOUNDS = java.util.stream.DoubleStream.concat(
       java.util.Arrays.stream(BUCKETS), java.util.stream.DoubleStream.of(Double.POSITIVE_INFINITY)).toArray();
 
-  static final List<String> SOURCES = List.of("static", "peer", "service", "ingress");
+  static final List<String> SOURCES = List.of("static", "peer", "service", "ingress", "backend");
 
   private final Supplier<Map<String, TargetState>> states;
   private final Supplier<Map<String, Integer>> targetCounts;
