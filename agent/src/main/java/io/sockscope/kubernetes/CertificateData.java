@@ -46,7 +46,8 @@ final class CertificateData {
     passwords.add(new char[0]);
     passwords.add(CONVENTIONAL_PASSWORD.toCharArray());
     entries.forEach((key, value) -> {
-      if (value == null || !(CertificateContainers.isPem(value) || binaryCandidate(key))) {
+      if (value == null || isKeyName(key)
+          || !(CertificateContainers.isPem(value) || binaryCandidate(key))) {
         return;
       }
       try {
@@ -62,6 +63,11 @@ final class CertificateData {
     });
     Arrays.fill(passwords.getLast(), '\0');
     return out;
+  }
+
+  /** {@code tls.key}, {@code server.key}: never kept, whatever they hold (a swapped pair too). */
+  private static boolean isKeyName(String key) {
+    return key.toLowerCase(Locale.ROOT).endsWith(".key");
   }
 
   private static boolean binaryCandidate(String key) {

@@ -43,7 +43,8 @@ class KubernetesWatchTest {
     watch = KubernetesWatch.start(lean, "ns", EnumSet.allOf(WatchedResource.class));
     metrics = new MetricsRegistry(BuildInfo.load());
     metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
-    await().atMost(Duration.ofSeconds(5))
+    // Six informers on a loaded two-core machine: a generous bound.
+    await().atMost(Duration.ofSeconds(15))
         .until(() -> watch.health().stream().allMatch(InformerHealth::synced));
   }
 
@@ -107,7 +108,7 @@ class KubernetesWatchTest {
         .containsExactly(new DiscoveredTarget("a.example.com:443", "a.example.com",
             TargetSource.INGRESS, "ns", "a-tls")));
     assertThat(watch.targets().counts())
-        .isEqualTo(Map.of(TargetSource.INGRESS, 1, TargetSource.SERVICE, 0));
+        .isEqualTo(Map.of(TargetSource.INGRESS, 1, TargetSource.SERVICE, 0, TargetSource.BACKEND, 0));
 
     client.network().v1().ingresses().inNamespace("ns").withName("site").edit(i ->
         new IngressBuilder(i).editSpec().editFirstTl().withHosts("b.example.com")

@@ -38,7 +38,15 @@ class PodIdentityTest {
   void eachRoleWatchesOnlyWhatItUses() {
     var defaults = KubernetesConfig.defaults();
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER, defaults)).containsExactly(
-        WatchedResource.SERVICES, WatchedResource.INGRESSES, WatchedResource.SECRETS);
+        WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES, WatchedResource.INGRESSES,
+        WatchedResource.SECRETS, WatchedResource.OPAQUE_SECRETS, WatchedResource.CONFIGMAPS);
+    // Least privilege: no backends, no Secrets, no ConfigMaps -> services and ingresses only.
+    assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
+        new KubernetesConfig(null, null, null, false, 0, null, false, null)))
+        .containsExactly(WatchedResource.SERVICES, WatchedResource.INGRESSES);
+    assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
+        new KubernetesConfig(null, null, null, null, 0, false, false, null)))
+        .containsExactly(WatchedResource.SERVICES, WatchedResource.INGRESSES, WatchedResource.SECRETS);
     assertThat(WatchedResource.planFor(Role.SIDECAR, defaults))
         .containsExactly(WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES);
     assertThat(WatchedResource.planFor(Role.LOCAL, defaults)).isEmpty();
@@ -46,7 +54,8 @@ class PodIdentityTest {
         .isEmpty();
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
         new KubernetesConfig(null, null, null, false)))
-        .containsExactly(WatchedResource.SERVICES, WatchedResource.INGRESSES);
+        .containsExactly(WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES,
+            WatchedResource.INGRESSES, WatchedResource.CONFIGMAPS);
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
         new KubernetesConfig(false, null, null, null))).isEmpty();
     assertThat(WatchedResource.requiredIn(WatchedResource.planFor(Role.NAMESPACE_PROBER, defaults)))
