@@ -80,7 +80,7 @@ public final class KubernetesCollector implements MultiCollector {
     for (DiscoveredTarget t : targets) {
       if (t.backend() != null) {
         backends.dataPoint(gauge(1, "target", t.id(), "service", t.backend().service(),
-            "pod", t.backend().pod()));
+            "backend_pod", t.backend().pod()));
       }
       if (t.owner() != null) {
         owners.dataPoint(gauge(1, "target", t.id(), "owner", t.owner()));

@@ -143,7 +143,7 @@ class BackendParityTest {
         .contains("sockscope_tls_served_cert_matches_secret{secret=\"web-tls\",target=\"" + third + "\"} 0.0")
         .contains("sockscope_tls_served_cert_matches_secret{secret=\"web-tls\",target=\"127.0.0.1:"
             + port + ",web.ns.svc\"} 1.0")
-        .contains("sockscope_tls_backend_info{pod=\"web-2\",service=\"web.ns.svc:443\",target=\""
+        .contains("sockscope_tls_backend_info{backend_pod=\"web-2\",service=\"web.ns.svc:443\",target=\""
             + third + "\"} 1.0")
         .contains("sockscope_tls_target_owner_info{owner=\"team-payments\",target=\"" + third + "\"} 1.0")
         .contains("sockscope_tls_target_owner_info{owner=\"team-payments\",target=\"web.ns.svc:443\"} 1.0")
@@ -174,7 +174,7 @@ class BackendParityTest {
         .contains(backends + "\"current\"} 2.0")
         .contains(backends + "\"other\"} 0.0")
         .contains("sockscope_series_cut{family=\"tls_backend\"} 1.0")
-        .contains("pod=\"web-0\"").contains("pod=\"web-1\"").doesNotContain("pod=\"web-2\""));
+        .contains("backend_pod=\"web-0\"").contains("backend_pod=\"web-1\"").doesNotContain("backend_pod=\"web-2\""));
   }
 
   static String scrape(MetricsRegistry metrics) {
