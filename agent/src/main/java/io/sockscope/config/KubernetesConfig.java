@@ -4,6 +4,11 @@ package io.sockscope.config;
  * {@code kubernetes:} section. {@code enabled} defaults to on in the cluster roles and off in the
  * local role; {@code namespace} defaults to {@code POD_NAMESPACE}, then the service-account file.
  *
+ * <p>Peer names (docs/kubernetes.md): the namespace prober publishes the address → Service table
+ * into the ConfigMap {@code peerNamesConfigMap} (none when unset), at most {@code peerNamesMax}
+ * addresses, and exports at most {@code peerServiceInfoMax} {@code sockscope_peer_service_info}
+ * series; the sidecar reads the mounted table from {@code peerNamesFile}.
+ *
  * @param backendsPerService ready endpoints probed per Service port beside the Service address
  *     (the cap of the {@code backend} targets; 0 turns per-backend probes off)
  * @param opaqueSecrets also read certificates from Opaque Secrets (PEM, PKCS#12, JKS); needs
@@ -12,13 +17,27 @@ package io.sockscope.config;
  * @param maxStoredCertificates cap of the per-certificate series of Secrets and ConfigMaps
  */
 public record KubernetesConfig(
-    Boolean enabled, String namespace, Boolean peerNames, Boolean secrets,
-    Integer backendsPerService, Boolean opaqueSecrets, Boolean configMaps,
+    Boolean enabled,
+    String namespace,
+    Boolean peerNames,
+    Boolean secrets,
+    String peerNamesConfigMap,
+    String peerNamesFile,
+    Integer peerNamesMax,
+    Integer peerServiceInfoMax,
+    Integer backendsPerService,
+    Boolean opaqueSecrets,
+    Boolean configMaps,
     Integer maxStoredCertificates) {
+
+  public static final String DEFAULT_PEER_NAMES_FILE = "/etc/sockscope/peers/peers";
 
   public KubernetesConfig {
     peerNames = peerNames == null || peerNames;
     secrets = secrets == null || secrets;
+    peerNamesFile = peerNamesFile == null ? DEFAULT_PEER_NAMES_FILE : peerNamesFile;
+    peerNamesMax = peerNamesMax == null ? 10_000 : peerNamesMax;
+    peerServiceInfoMax = peerServiceInfoMax == null ? 2_000 : peerServiceInfoMax;
     backendsPerService = backendsPerService == null ? 20 : backendsPerService;
     opaqueSecrets = opaqueSecrets == null || opaqueSecrets;
     configMaps = configMaps == null || configMaps;
@@ -26,7 +45,20 @@ public record KubernetesConfig(
   }
 
   public KubernetesConfig(Boolean enabled, String namespace, Boolean peerNames, Boolean secrets) {
-    this(enabled, namespace, peerNames, secrets, null, null, null, null);
+    this(enabled, namespace, peerNames, secrets, null, null, null, null, null, null, null, null);
+  }
+
+  /** The certificate-source settings of the namespace prober, the rest by default. */
+  public static KubernetesConfig certificateSources(Boolean secrets, Integer backendsPerService,
+      Boolean opaqueSecrets, Boolean configMaps) {
+    return new KubernetesConfig(null, null, null, secrets, null, null, null, null,
+        backendsPerService, opaqueSecrets, configMaps, null);
+  }
+
+  public KubernetesConfig withPeerNames(boolean on) {
+    return new KubernetesConfig(enabled, namespace, on, secrets, peerNamesConfigMap, peerNamesFile,
+        peerNamesMax, peerServiceInfoMax, backendsPerService, opaqueSecrets, configMaps,
+        maxStoredCertificates);
   }
 
   public static KubernetesConfig defaults() {
@@ -38,6 +70,11 @@ public record KubernetesConfig(
   }
 
   void validate() {
+    Validation.range("kubernetes.peerNamesMax", peerNamesMax, 0, 100_000);
+    Validation.range("kubernetes.peerServiceInfoMax", peerServiceInfoMax, 0, 100_000);
+    if (peerNamesFile.isBlank()) {
+      throw new ConfigException("kubernetes.peerNamesFile: must not be empty");
+    }
     Validation.range("kubernetes.backendsPerService", backendsPerService, 0, 1000);
     Validation.range("kubernetes.maxStoredCertificates", maxStoredCertificates, 0, 100_000);
   }

@@ -31,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class KubernetesClients {
   /** What the informers receive in watch events ({@code Status}: a watch error such as 410 Gone). */
   static final List<Class<? extends KubernetesResource>> KINDS =
-      List.of(Service.class, EndpointSlice.class, Ingress.class, Secret.class, ConfigMap.class,
-          Status.class);
+      List.of(Service.class, EndpointSlice.class, Ingress.class, Secret.class, Status.class,
+          // ConfigMap: CA bundles, and the peer-name table the prober reads back before a patch
+          ConfigMap.class);
 
   private KubernetesClients() {}
 

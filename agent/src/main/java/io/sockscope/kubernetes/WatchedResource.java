@@ -24,9 +24,8 @@ public enum WatchedResource {
 
   /**
    * What {@code /readyz} waits for. Only discovery (the prober's Services and Ingresses): Secrets
-   * are optional (a Role may omit them), and the sidecar's peer names must never gate readiness,
-   * because a sidecar's readiness is its application pod's: an API outage or a missing RoleBinding
-   * would take the application out of its Services.
+   * are optional (a Role may omit them), and peer names (EndpointSlices) are a nicety: the
+   * sidecars keep the last published table while the prober's watch recovers.
    */
   public static Set<WatchedResource> requiredIn(Set<WatchedResource> plan) {
     return plan.contains(INGRESSES)
@@ -35,24 +34,20 @@ public enum WatchedResource {
   }
 
   /**
-   * What a role watches: the sidecar names its peers (Services, EndpointSlices); the namespace
-   * prober discovers targets (Services, their EndpointSlices for per-backend probes, Ingresses) and
-   * inventories stored certificates (TLS and Opaque Secrets, ConfigMaps); other roles watch
-   * nothing here.
+   * What a role watches: the namespace prober discovers targets (Services, their EndpointSlices
+   * for per-backend probes, Ingresses), inventories stored certificates (TLS and Opaque Secrets,
+   * ConfigMaps) and names peers for the sidecars (EndpointSlices); other roles watch nothing (the
+   * sidecar has no Kubernetes client: it reads the prober's published names).
    */
   public static Set<WatchedResource> planFor(Role role, KubernetesConfig config) {
     Set<WatchedResource> plan = EnumSet.noneOf(WatchedResource.class);
     if (!config.enabledFor(role)) {
       return plan;
     }
-    if (role == Role.SIDECAR && config.peerNames()) {
-      plan.add(SERVICES);
-      plan.add(ENDPOINTSLICES);
-    }
     if (role == Role.NAMESPACE_PROBER) {
       plan.add(SERVICES);
       plan.add(INGRESSES);
-      if (config.backendsPerService() > 0) {
+      if (config.peerNames() || config.backendsPerService() > 0) {
         plan.add(ENDPOINTSLICES);
       }
       if (config.secrets()) {
