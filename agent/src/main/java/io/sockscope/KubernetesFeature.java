@@ -63,7 +63,7 @@ final class KubernetesFeature implements Feature {
         .map(TargetState::lastPresented)
         .flatMap(ProbeResult::leaf)
         .map(CertificateFacts::fingerprintSha256);
-    host.metrics().register(new KubernetesCollector(watch, () -> served));
+    KubernetesCollector.bind(watch, () -> served, host.metrics());
     host.readiness().require("kubernetes", watch::ready);
     host.snapshot("kubernetes", watch::describe);
     host.status(() -> KubernetesStatus.section(watch));

@@ -20,7 +20,7 @@ import java.util.Objects;
  * the replica that still serves a rotated-away certificate; probing each backend does not.
  *
  * <p>Bounded: at most {@code cap} backends per Service port, chosen by pod name then address so
- * the choice is stable; the rest is counted as cut (sockscope_series_cut{family="tls_backend"}).
+ * the choice is stable; the rest is counted as cut (sockscope_series_cut{family="sockscope_tls_backend_info"}).
  */
 final class BackendRules {
   private BackendRules() {}

@@ -35,6 +35,23 @@ public final class KubernetesCollector implements MultiCollector {
     this.served = served;
   }
 
+  /**
+   * Registers the collector and what its caps cut: backends beyond kubernetes.backendsPerService
+   * (family sockscope_tls_backend_info; their per-target TLS series are not probed either) and
+   * stored certificates beyond kubernetes.maxStoredCertificates.
+   */
+  public static KubernetesCollector bind(
+      KubernetesWatch watch, Supplier<ServedCertificates> served, MetricsRegistry registry) {
+    KubernetesCollector c = new KubernetesCollector(watch, served);
+    registry.register(c);
+    registry.seriesCut().add("sockscope_tls_backend_info", () -> watch.targets().backendsCut());
+    for (String family : List.of("sockscope_tls_stored_cert_not_after_timestamp_seconds",
+        "sockscope_tls_stored_cert_info")) {
+      registry.seriesCut().add(family, () -> watch.stored().snapshot().cut());
+    }
+    return c;
+  }
+
   @Override
   public MetricSnapshots collect() {
     var synced = GaugeSnapshot.builder().name("sockscope_kubernetes_watch_synced")
@@ -104,14 +121,9 @@ public final class KubernetesCollector implements MultiCollector {
       storedInfo.dataPoint(gauge(1, concat(id, "subject", c.subject(), "issuer", c.issuer(),
           "serial", c.serial(), "fingerprint_sha256", c.fingerprintSha256())));
     }
-    var cut = GaugeSnapshot.builder().name("sockscope_series_cut")
-        .help("Items a cap leaves out of a per-item family now (kubernetes.backendsPerService, "
-            + "kubernetes.maxStoredCertificates)");
-    cut.dataPoint(gauge(watch.targets().backendsCut(), "family", "tls_backend"));
-    cut.dataPoint(gauge(stored.cut(), "family", "tls_stored_cert"));
     return MetricSnapshots.of(synced.build(), errors.build(), notAfter.build(), matches.build(),
         parity.build(), backends.build(), owners.build(), secretOwners.build(),
-        storedNotAfter.build(), storedInfo.build(), cut.build());
+        storedNotAfter.build(), storedInfo.build());
   }
 
   private static String[] concat(String[] a, String... b) {

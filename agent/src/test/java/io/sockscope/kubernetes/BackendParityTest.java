@@ -102,7 +102,7 @@ class BackendParityTest {
     open.add(watch);
     MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load());
     open.add(metrics);
-    metrics.register(new KubernetesCollector(watch, () -> new HandshakeServedCertificates(Map.of())));
+    KubernetesCollector.bind(watch, () -> new HandshakeServedCertificates(Map.of()), metrics);
     return metrics;
   }
 
@@ -134,7 +134,7 @@ class BackendParityTest {
 
     String backends = "sockscope_tls_secret_backends{namespace=\"ns\",secret=\"web-tls\",serving=";
     String third = "127.0.0.3:" + port + ",web.ns.svc";
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape(metrics))
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape(metrics))
         .contains(backends + "\"current\"} 2.0")
         .contains(backends + "\"other\"} 1.0")
         .contains(backends + "\"unknown\"} 0.0"));
@@ -148,7 +148,7 @@ class BackendParityTest {
         .contains("sockscope_tls_target_owner_info{owner=\"team-payments\",target=\"" + third + "\"} 1.0")
         .contains("sockscope_tls_target_owner_info{owner=\"team-payments\",target=\"web.ns.svc:443\"} 1.0")
         .doesNotContain("127.0.0.4")
-        .contains("sockscope_series_cut{family=\"tls_backend\"} 0.0");
+        .contains("sockscope_series_cut{family=\"sockscope_tls_backend_info\"} 0.0");
 
     // The third pod restarts with the renewed certificate: 3 of 3.
     replicas.get(2).serve(NEW);
@@ -158,7 +158,7 @@ class BackendParityTest {
     // A replica leaves (its endpoint is removed): the backends follow the slice.
     client.resource(slice("web-abc12", port, "127.0.0.1/web-0/true", "127.0.0.2/web-1/true"))
         .inNamespace("ns").update();
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape(metrics))
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape(metrics))
         .contains(backends + "\"current\"} 2.0").doesNotContain(third));
   }
 
@@ -170,10 +170,10 @@ class BackendParityTest {
     client.resource(slice("web-abc12", replicas.getFirst().port(), "127.0.0.3/web-2/true",
         "127.0.0.1/web-0/true", "127.0.0.2/web-1/true")).inNamespace("ns").create();
     String backends = "sockscope_tls_secret_backends{namespace=\"ns\",secret=\"web-tls\",serving=";
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(scrape(metrics))
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(scrape(metrics))
         .contains(backends + "\"current\"} 2.0")
         .contains(backends + "\"other\"} 0.0")
-        .contains("sockscope_series_cut{family=\"tls_backend\"} 1.0")
+        .contains("sockscope_series_cut{family=\"sockscope_tls_backend_info\"} 1.0")
         .contains("backend_pod=\"web-0\"").contains("backend_pod=\"web-1\"").doesNotContain("backend_pod=\"web-2\""));
   }
 

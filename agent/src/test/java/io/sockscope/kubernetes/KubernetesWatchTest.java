@@ -43,7 +43,7 @@ class KubernetesWatchTest {
     lean = KubernetesClients.create(client.getConfiguration());
     watch = KubernetesWatch.start(lean, "ns", EnumSet.allOf(WatchedResource.class));
     metrics = new MetricsRegistry(BuildInfo.load());
-    metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
+    KubernetesCollector.bind(watch, () -> ServedCertificates.NONE, metrics);
     // Six informers on a loaded two-core machine: a generous bound.
     await().atMost(Duration.ofSeconds(15))
         .until(() -> watch.health().stream().allMatch(InformerHealth::synced));

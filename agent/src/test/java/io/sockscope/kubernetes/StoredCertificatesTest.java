@@ -114,7 +114,7 @@ class StoredCertificatesTest {
             WatchedResource.OPAQUE_SECRETS, WatchedResource.CONFIGMAPS),
             new KubernetesWatch.Settings(0, 100));
         MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load())) {
-      metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
+      KubernetesCollector.bind(watch, () -> ServedCertificates.NONE, metrics);
       await().atMost(Duration.ofSeconds(10)).until(() ->
           watch.stored().snapshot().certificates().size() == 3 + 1 + 2 + 2);
       text = StoredVsServedTest.scrape(metrics);
@@ -146,7 +146,7 @@ class StoredCertificatesTest {
         .contains(seriesOf("secret", "app-jks", "keystore.jks", 1, "2031-06-30T00:00:00Z"))
         .contains("fingerprint_sha256=\"" + jksLeaf.fingerprint() + "\"")
         .contains("sockscope_tls_secret_owner_info{namespace=\"ns\",owner=\"team-a\",secret=\"app-pem\"} 1.0")
-        .contains("sockscope_series_cut{family=\"tls_stored_cert\"} 0.0")
+        .contains("sockscope_series_cut{family=\"sockscope_tls_stored_cert_not_after_timestamp_seconds\"} 0.0")
         .doesNotContain("locked-p12");
     assertThat(logs).contains("locked-p12").contains("keystore.p12");
     String keyBody = pemLeaf.privateKeyPem().lines().filter(l -> !l.startsWith("-----"))
@@ -171,10 +171,10 @@ class StoredCertificatesTest {
             EnumSet.of(WatchedResource.SERVICES, WatchedResource.INGRESSES, WatchedResource.CONFIGMAPS),
             new KubernetesWatch.Settings(0, 2));
         MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load())) {
-      metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
+      KubernetesCollector.bind(watch, () -> ServedCertificates.NONE, metrics);
       await().atMost(Duration.ofSeconds(10)).until(() -> watch.stored().snapshot().cut() == 1);
       String text = StoredVsServedTest.scrape(metrics);
-      assertThat(text).contains("sockscope_series_cut{family=\"tls_stored_cert\"} 1.0")
+      assertThat(text).contains("sockscope_series_cut{family=\"sockscope_tls_stored_cert_not_after_timestamp_seconds\"} 1.0")
           .contains(seriesOf("configmap", "ca-bundle", "ca.crt", 1, "2031-01-01T00:00:00Z"))
           .doesNotContain("index=\"2\"");
       // Deleting the ConfigMap removes its series.
