@@ -31,7 +31,7 @@ final class StatusSections {
       String problem = t.verified() ? "ok"
           : !t.reasons().isEmpty() ? String.join(", ", t.reasons())
           : t.stage() == null ? "not probed yet" : t.stage() + ": " + t.reason();
-      rows.add(List.of(t.target(), t.source(),
+      rows.add(List.of(t.target(), t.source(), t.protocol(),
           t.daysLeft() == null ? "–" : String.format(Locale.ROOT, "%.1f", t.daysLeft()),
           t.verified() ? "yes" : "no", problem,
           t.version() == null ? "–" : t.version(),
@@ -43,7 +43,7 @@ final class StatusSections {
         new Figure("soonest expiry", soonest == Double.MAX_VALUE ? "–" : String.format(Locale.ROOT, "%.1f d", soonest),
             soonest < 7));
     return new Section("TLS endpoints", figures, List.of(new Table("Targets",
-        List.of("target", "source", "days left", "verified", "reason", "version", "handshake p50"), rows,
+        List.of("target", "source", "protocol", "days left", "verified", "reason", "version", "handshake p50"), rows,
         "No TLS targets: add --tls-target HOST:PORT, tls.targets in the configuration, or run in a cluster.")));
   }
 

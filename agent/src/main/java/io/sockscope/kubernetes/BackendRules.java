@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.sockscope.tls.ProbeSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -30,7 +31,7 @@ final class BackendRules {
     static final Result NONE = new Result(List.of(), 0);
   }
 
-  private record Candidate(String address, String pod) {}
+  private record Candidate(String ip, int port, String pod) {}
 
   static Result of(Service service, List<DiscoveredTarget> serviceTargets,
       Collection<EndpointSlice> slices, int cap) {
@@ -55,19 +56,19 @@ final class BackendRules {
           String pod = e.getTargetRef() != null && "Pod".equals(e.getTargetRef().getKind())
               ? e.getTargetRef().getName() : "";
           for (String ip : e.getAddresses()) {
-            PeerNameIndex.normalize(ip).ifPresent(a -> {
-              String hostPort = (a.contains(":") ? "[" + a + "]" : a) + ":" + port;
-              byAddress.putIfAbsent(hostPort, new Candidate(hostPort, pod));
-            });
+            PeerNameIndex.normalize(ip).ifPresent(a ->
+                byAddress.putIfAbsent(a + " " + port, new Candidate(a, port, pod)));
           }
         }
       }
       List<Candidate> sorted = byAddress.values().stream()
-          .sorted(Comparator.comparing(Candidate::pod).thenComparing(Candidate::address)).toList();
+          .sorted(Comparator.comparing(Candidate::pod).thenComparing(Candidate::ip)
+              .thenComparingInt(Candidate::port)).toList();
       cut += Math.max(0, sorted.size() - cap);
       for (Candidate c : sorted.subList(0, Math.min(cap, sorted.size()))) {
-        out.add(new DiscoveredTarget(c.address(), target.serverName(), TargetSource.BACKEND,
-            target.namespace(), target.secretName(), target.owner(),
+        // The Service port's protocol (STARTTLS or not) is the backend's too.
+        out.add(new DiscoveredTarget(c.ip(), c.port(), target.serverName(), ProbeSource.BACKEND,
+            target.protocol(), target.namespace(), target.secretName(), target.owner(),
             new DiscoveredTarget.Backend(target.id(), c.pod())));
       }
     }

@@ -1,12 +1,12 @@
 package io.sockscope.kubernetes;
 
+import io.sockscope.tls.ProbeSource;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * TLS targets discovered from Services (and their backends) and Ingresses of the watched
- * namespace. Snapshots are
+ * TLS targets discovered from Services and Ingresses of the watched namespace. Snapshots are
  * immutable lists sorted by source, then address, without duplicates.
  */
 public interface KubernetesTargets {
@@ -21,7 +21,7 @@ public interface KubernetesTargets {
   void onChange(Consumer<List<DiscoveredTarget>> listener);
 
   /** Targets per source in the current snapshot, every source present (0 when none). */
-  Map<TargetSource, Integer> counts();
+  Map<ProbeSource, Integer> counts();
 
   /** Backends left out by the per-Service cap (kubernetes.backendsPerService), now. */
   default int backendsCut() {

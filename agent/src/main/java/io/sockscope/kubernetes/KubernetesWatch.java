@@ -166,8 +166,7 @@ public final class KubernetesWatch implements AutoCloseable {
   /**
    * The hook for the TLS scheduler: {@code listener} gets the full list of discovered targets now
    * and after every change (sources service and ingress), on an informer thread; it must be quick.
-   * Map each with {@code ProbeTarget.of(t.host(), t.port(), t.explicitServerName(),
-   * t.source().label())}, whose {@code id()} equals {@link DiscoveredTarget#id()}.
+   * Map each with {@link DiscoveredTarget#probeTarget()}.
    */
   public void onTargets(java.util.function.Consumer<List<DiscoveredTarget>> listener) {
     targets.onChange(listener);

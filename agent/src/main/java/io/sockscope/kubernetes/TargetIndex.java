@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.sockscope.tls.ProbeSource;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
@@ -165,9 +166,9 @@ final class TargetIndex implements KubernetesTargets {
   }
 
   @Override
-  public Map<TargetSource, Integer> counts() {
-    Map<TargetSource, Integer> counts = new EnumMap<>(TargetSource.class);
-    for (TargetSource s : TargetSource.values()) {
+  public Map<ProbeSource, Integer> counts() {
+    Map<ProbeSource, Integer> counts = new EnumMap<>(ProbeSource.class);
+    for (ProbeSource s : DiscoveredTarget.SOURCES) {
       counts.put(s, 0);
     }
     snapshot.forEach(t -> counts.merge(t.source(), 1, Integer::sum));

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import io.sockscope.tls.ProbeProtocol;
+import io.sockscope.tls.ProbeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,6 +22,7 @@ import java.util.stream.Collectors;
  * in every TCP port, or only those listed in {@code sockscope.io/probe-port} (numbers or names,
  * comma-separated); {@code "false"} opts the Service out. An Ingress contributes each
  * {@code spec.tls[].hosts} entry on port 443, except wildcards, which name no host to connect to.
+ * A Service port's protocol (STARTTLS and kin) comes from {@link ProbeProtocol#forService}.
  */
 final class TargetRules {
   static final String PROBE_TLS = "sockscope.io/probe-tls";
@@ -57,7 +60,8 @@ final class TargetRules {
               || (p.getName() != null && chosen.contains(p.getName()))
           : isTlsPort(p);
       if (pick) {
-        out.add(new DiscoveredTarget(host + ":" + p.getPort(), serverName, TargetSource.SERVICE,
+        out.add(new DiscoveredTarget(host, p.getPort(), serverName, ProbeSource.SERVICE,
+            ProbeProtocol.forService(p.getAppProtocol(), p.getName(), p.getPort()),
             meta.getNamespace(), secret, owner, null));
       }
     }
@@ -91,7 +95,8 @@ final class TargetRules {
           continue;
         }
         byHost.putIfAbsent(host, new DiscoveredTarget(
-            host + ":443", host, TargetSource.INGRESS, namespace, tls.getSecretName(), owner, null));
+            host, 443, host, ProbeSource.INGRESS, ProbeProtocol.TLS, namespace, tls.getSecretName(),
+            owner, null));
       }
     }
     return List.copyOf(byHost.values());

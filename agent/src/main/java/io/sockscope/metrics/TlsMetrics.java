@@ -13,6 +13,7 @@ import io.sockscope.tls.FailureReason;
 import io.sockscope.tls.FailureStage;
 import io.sockscope.tls.ProbeResult;
 import io.sockscope.tls.ProbeScheduler;
+import io.sockscope.tls.ProbeSource;
 import io.sockscope.tls.ProbeTarget;
 import io.sockscope.tls.TargetState;
 import java.time.Duration;
@@ -36,8 +37,6 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
   private static final double[] UPPER_BOUNDS = java.util.stream.DoubleStream.concat(
       java.util.Arrays.stream(BUCKETS), java.util.stream.DoubleStream.of(Double.POSITIVE_INFINITY)).toArray();
 
-  static final List<String> SOURCES = List.of("static", "peer", "service", "ingress", "backend");
-
   /** Families with one label set (or more) per target: each loses a target cut by the cap. */
   static final List<String> PER_TARGET_FAMILIES =
       List.of(
@@ -55,21 +54,21 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
           "sockscope_tls_client_cert_not_after_timestamp_seconds");
 
   private final Supplier<Map<String, TargetState>> states;
-  private final Supplier<Map<String, Integer>> targetCounts;
+  private final Supplier<Map<ProbeSource, Integer>> targetCounts;
   private final Map<String, PerTarget> perTarget = new ConcurrentHashMap<>();
   private final int maxDnsNamesLength;
   private Supplier<Duration> lag; // null: no lag gauge (the one-off /probe)
 
   /** {@code targetCounts} null: no {@code sockscope_discovery_targets} (the one-off /probe). */
   public TlsMetrics(
-      Supplier<Map<String, TargetState>> states, Supplier<Map<String, Integer>> targetCounts) {
+      Supplier<Map<String, TargetState>> states, Supplier<Map<ProbeSource, Integer>> targetCounts) {
     this(states, targetCounts, TlsGauges.DEFAULT_MAX_DNS_NAMES_LENGTH);
   }
 
   /** {@code maxDnsNamesLength}: the cap of {@code dns_names} in {@code sockscope_tls_cert_info}. */
   public TlsMetrics(
       Supplier<Map<String, TargetState>> states,
-      Supplier<Map<String, Integer>> targetCounts,
+      Supplier<Map<ProbeSource, Integer>> targetCounts,
       int maxDnsNamesLength) {
     this.states = states;
     this.targetCounts = targetCounts;
@@ -157,14 +156,14 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
         io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder()
             .name("sockscope_discovery_targets")
             .help("TLS targets listed by each source.");
-    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-    SOURCES.forEach(s -> counts.put(s, 0));
+    Map<ProbeSource, Integer> counts = new java.util.EnumMap<>(ProbeSource.class);
+    ProbeSource.SCHEDULED.forEach(s -> counts.put(s, 0));
     counts.putAll(targetCounts.get());
     counts.forEach(
         (s, n) ->
             b.dataPoint(
                 io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                    .labels(Labels.of("source", s))
+                    .labels(Labels.of("source", s.label()))
                     .value(n)
                     .build()));
     return b.build();

@@ -31,7 +31,8 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
 /**
- * One TLS probe: resolve, timed TCP connect, timed handshake (ClientHello to Finished), then
+ * One TLS probe: resolve, timed TCP connect, the protocol's plaintext step when it has one
+ * (STARTTLS and kin, {@link ProbeProtocol}), timed handshake (ClientHello to Finished), then
  * verification of the recorded chain. One deadline covers every phase: a watchdog closes the socket
  * when it passes, so a server that trickles bytes cannot stretch a probe.
  */
@@ -109,7 +110,7 @@ public final class TlsProber implements AutoCloseable {
     ScheduledFuture<?> guard =
         watchdog.schedule(() -> closeQuietly(raw), a.remainingNanos(), TimeUnit.NANOSECONDS);
     try {
-      if (connect(a, raw, address) && handshake(a, raw, recorder)) {
+      if (connect(a, raw, address) && startTls(a, raw) && handshake(a, raw, recorder)) {
         verify(a, recorder.chain());
       }
     } finally {
@@ -175,6 +176,33 @@ public final class TlsProber implements AutoCloseable {
       a.fail(FailureStage.CONNECT, r, e.toString());
       return false;
     }
+  }
+
+  /**
+   * The protocol's plaintext step, timed apart from the handshake: a refusal is a reason of its
+   * own, not a handshake failure or a timeout.
+   */
+  private static boolean startTls(ProbeAttempt a, Socket raw) {
+    StartTls step = a.target.protocol().startTls();
+    if (step == null) {
+      return true;
+    }
+    long start = System.nanoTime();
+    try {
+      raw.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(a.remainingNanos())));
+      step.negotiate(raw.getInputStream(), raw.getOutputStream());
+      a.starttls = Duration.ofNanos(System.nanoTime() - start);
+      return true;
+    } catch (StartTlsException e) {
+      a.fail(FailureStage.STARTTLS, e.reason(), a.target.protocol().label() + ": " + e.getMessage());
+    } catch (IOException e) {
+      FailureReason r =
+          a.expired() || e instanceof SocketTimeoutException
+              ? FailureReason.TIMEOUT
+              : FailureReason.RESET;
+      a.fail(FailureStage.STARTTLS, r, a.target.protocol().label() + ": " + e);
+    }
+    return false;
   }
 
   private boolean handshake(ProbeAttempt a, Socket raw, HandshakeRecorder recorder) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.sockscope.tls.ProbeSource;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class TargetRulesTest {
         "web.ns.svc:9443", "web.ns.svc:7000");
     assertThat(targets).allSatisfy(t -> {
       assertThat(t.serverName()).isEqualTo("web.ns.svc");
-      assertThat(t.source()).isEqualTo(TargetSource.SERVICE);
+      assertThat(t.source()).isEqualTo(ProbeSource.SERVICE);
       assertThat(t.secret()).isEmpty();
     });
   }
@@ -91,7 +92,7 @@ class TargetRulesTest {
     var targets = TargetRules.of(ingress);
 
     assertThat(targets).containsExactly(
-        new DiscoveredTarget("a.example.com:443", "a.example.com", TargetSource.INGRESS, "ns", "a-tls"),
-        new DiscoveredTarget("b.example.com:443", "b.example.com", TargetSource.INGRESS, "ns", null));
+        new DiscoveredTarget("a.example.com", 443, "a.example.com", ProbeSource.INGRESS, null, "ns", "a-tls"),
+        new DiscoveredTarget("b.example.com", 443, "b.example.com", ProbeSource.INGRESS, null, "ns", null));
   }
 }
