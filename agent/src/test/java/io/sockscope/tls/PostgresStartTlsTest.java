@@ -81,6 +81,18 @@ class PostgresStartTlsTest {
     assertGood(probe(good.port, ProbeProtocol.POSTGRES));
   }
 
+  /** The server's own log is the ground truth: a probe ends with close_notify, not a reset. */
+  @Test
+  void probesLeaveNoComplaintInTheServerLog() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertGood(probe(good.port, ProbeProtocol.POSTGRES));
+    }
+    Thread.sleep(500); // the postmaster's children write their log lines after the close
+    org.assertj.core.api.Assertions.assertThat(good.log())
+        .doesNotContain("could not receive data from client")
+        .doesNotContain("SSL error");
+  }
+
   @Test
   void expiredCertificate() {
     assertExpired(probe(expired.port, ProbeProtocol.POSTGRES));
