@@ -68,11 +68,7 @@ public final class AdhocProbe {
     this.prober = prober;
     this.configured =
         configured.stream()
-            .collect(
-                Collectors.toMap(
-                    ProbeTarget::address,
-                    Function.identity(),
-                    (a, b) -> a));
+            .collect(Collectors.toMap(ProbeTarget::address, Function.identity(), (a, b) -> a));
     this.allow = allow;
     this.defaultTimeout = defaultTimeout;
     this.resolver = resolver;

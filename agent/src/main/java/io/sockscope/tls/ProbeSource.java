@@ -18,10 +18,15 @@ public enum ProbeSource {
   /** A one-off probe through {@code /probe}; never scheduled. */
   ADHOC;
 
-  /** The sources the scheduler holds targets for (pre-initialised in {@code sockscope_discovery_targets}). */
+  /**
+   * The sources the scheduler holds targets for (pre-initialised in {@code
+   * sockscope_discovery_targets}).
+   */
   public static final List<ProbeSource> SCHEDULED = List.of(STATIC, PEER, SERVICE, INGRESS);
 
-  /** The label value: {@code static}, {@code peer}, {@code service}, {@code ingress}, {@code adhoc}. */
+  /**
+   * The label value: {@code static}, {@code peer}, {@code service}, {@code ingress}, {@code adhoc}.
+   */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }
