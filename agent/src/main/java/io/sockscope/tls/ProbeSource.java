@@ -15,6 +15,8 @@ public enum ProbeSource {
   SERVICE,
   /** An Ingress TLS host found by Kubernetes discovery. */
   INGRESS,
+  /** One ready endpoint (pod) of a discovered Service, probed beside the Service address. */
+  BACKEND,
   /** A one-off probe through {@code /probe}; never scheduled. */
   ADHOC;
 
@@ -22,10 +24,12 @@ public enum ProbeSource {
    * The sources the scheduler holds targets for (pre-initialised in {@code
    * sockscope_discovery_targets}).
    */
-  public static final List<ProbeSource> SCHEDULED = List.of(STATIC, PEER, SERVICE, INGRESS);
+  public static final List<ProbeSource> SCHEDULED =
+      List.of(STATIC, PEER, SERVICE, INGRESS, BACKEND);
 
   /**
-   * The label value: {@code static}, {@code peer}, {@code service}, {@code ingress}, {@code adhoc}.
+   * The label value: {@code static}, {@code peer}, {@code service}, {@code ingress}, {@code
+   * backend}, {@code adhoc}.
    */
   public String label() {
     return name().toLowerCase(Locale.ROOT);

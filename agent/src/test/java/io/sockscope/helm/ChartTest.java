@@ -125,17 +125,22 @@ class ChartTest {
   }
 
   @Test
-  void roleIsLeastPrivilegeAndSecretsAreSwitchable() {
+  void roleIsLeastPrivilegeAndSecretsAndConfigMapsAreSwitchable() {
     Role withSecrets = RenderedChart.render(Map.of()).one(Role.class, "shop-sockscope");
     assertThat(rules(withSecrets)).containsExactlyInAnyOrder(
         "/services:get,list,watch", "discovery.k8s.io/endpointslices:get,list,watch",
-        "networking.k8s.io/ingresses:get,list,watch", "/secrets:get,list,watch");
-    RenderedChart without = RenderedChart.render(Map.of("rbac.secrets", false));
+        "networking.k8s.io/ingresses:get,list,watch", "/secrets:get,list,watch",
+        "/configmaps:get,list,watch");
+    RenderedChart without = RenderedChart.render(Map.of("rbac.secrets", false,
+        "rbac.configMaps", false));
     assertThat(rules(without.one(Role.class, "shop-sockscope")))
-        .doesNotContain("/secrets:get,list,watch").hasSize(3);
+        .doesNotContain("/secrets:get,list,watch", "/configmaps:get,list,watch").hasSize(3);
     AgentConfig config = proberConfig(without);
     assertThat(config.kubernetes().secrets()).isFalse();
-    assertThat(proberConfig(RenderedChart.render(Map.of())).kubernetes().secrets()).isTrue();
+    assertThat(config.kubernetes().configMaps()).isFalse();
+    AgentConfig defaults = proberConfig(RenderedChart.render(Map.of()));
+    assertThat(defaults.kubernetes().secrets()).isTrue();
+    assertThat(defaults.kubernetes().configMaps()).isTrue();
   }
 
   /** docs/kubernetes.md publishes the Role; the chart renders exactly those rules. */
