@@ -115,7 +115,7 @@ public record ProbeTarget(
 
   /** {@code HOST:PORT}, IPv6 in brackets: the one way an address is written. */
   public static String address(String host, int port) {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return io.sockscope.util.HostPortText.format(host, port);
   }
 
   /** This target's {@code HOST:PORT}. */
