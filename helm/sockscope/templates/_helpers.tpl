@@ -97,3 +97,8 @@ release: {{ .Release.Name }}
 {{- define "sockscope.injectorHost" -}}
 {{- printf "%s.%s.svc" (include "sockscope.injectorName" .) .Release.Namespace }}
 {{- end }}
+
+{{/* The ConfigMap the prober publishes peer names into and every sidecar mounts (docs/kubernetes.md). */}}
+{{- define "sockscope.peerNamesConfigMap" -}}
+{{ include "sockscope.fullname" . }}-peer-names
+{{- end }}
