@@ -63,7 +63,7 @@ release: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* The downward-API facts every agent role reads (DESIGN §6). */}}
+{{/* The downward-API facts every agent role reads (docs/architecture.md). */}}
 {{- define "sockscope.downwardEnv" -}}
 - name: POD_NAME
   valueFrom:
