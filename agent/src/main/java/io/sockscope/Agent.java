@@ -36,6 +36,7 @@ public final class Agent implements AutoCloseable {
 
   /** Starts every feature of {@code config.role()} and the HTTP server. */
   public static Agent start(AgentConfig config, boolean demo) {
+    io.sockscope.tls.ChainLimit.apply(config.tls().maxChainLength()); // before any TLS context
     Agent agent = new Agent();
     try {
       if (demo) {
@@ -51,7 +52,7 @@ public final class Agent implements AutoCloseable {
         }
         f.start(agent.host);
       }
-      agent.http = agent.host.closeOnStop(HttpServer.start(Roles.http(config), "0.0.0.0", config.port(),
+      agent.http = agent.host.closeOnStop(HttpServer.start(Roles.http(config), config.bindAddress(), config.port(),
           new HttpServer.Services(agent.metrics, agent.host.readiness(), agent.host.snapshotSections(),
               new StatusPage(agent.build.version(), agent.host::statusSections),
               agent.host.probe().orElse(null))));
@@ -62,8 +63,9 @@ public final class Agent implements AutoCloseable {
       }
       throw new StartupException(describe(e), e);
     }
-    logger.log(Level.INFO, "sockscope started: role " + config.role().flag() + ", http://0.0.0.0:"
-        + agent.http.port() + "/metrics");
+    String bind = config.bindAddress();
+    logger.log(Level.INFO, "sockscope started: role " + config.role().flag() + ", http://"
+        + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + agent.http.port() + "/metrics");
     return agent;
   }
 

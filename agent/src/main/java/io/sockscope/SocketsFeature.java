@@ -61,6 +61,7 @@ final class SocketsFeature implements Feature {
         metrics);
     holder.set(sampler);
     metrics.bindCounters(sampler);
+    metrics.capListenPorts(s.maxListenPorts(), host.metrics().seriesCut());
     host.metrics().register(metrics);
     host.closeOnStop(sampler);
     host.readiness().require("first socket dump", sampler::ready);

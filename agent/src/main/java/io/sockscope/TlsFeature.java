@@ -47,20 +47,20 @@ final class TlsFeature implements Feature {
     statics = config.targets().stream().map(TlsFeature::probeTarget).toList();
     prober = new TlsProber(anchors, Clock.systemUTC());
     scheduler = new ProbeScheduler(prober::probe, config.interval(), config.timeout(),
-        config.concurrency(), Clock.systemUTC());
+        config.concurrency(), Clock.systemUTC(), config.maxTargets());
   }
 
   @Override
   public void start(FeatureHost host) {
     host.closeOnStop(prober);
     host.closeOnStop(scheduler);
-    TlsMetrics.bind(scheduler, host.metrics());
+    TlsMetrics.bind(scheduler, host.metrics(), config.maxDnsNamesLength());
     scheduler.setTargets("static", statics);
     host.snapshot("tls", scheduler::summaries);
     host.status(() -> StatusSections.tls(scheduler.summaries()));
     host.serveProbe(new ProbeEndpoint(new AdhocProbe(config.probeEndpoint().enabled(), prober,
         statics, AllowList.parse(config.probeEndpoint().allow()), config.timeout(),
-        InetAddress::getByName)));
+        InetAddress::getByName, config.probeEndpoint().maxConcurrent())));
     logger.log(System.Logger.Level.INFO, "TLS probes: " + statics.size() + " static target(s), "
         + anchors.size() + " trust anchors");
   }

@@ -12,7 +12,8 @@ public record SocketsConfig(
     Duration counterInterval,
     Duration dumpInterval,
     Integer topPeers,
-    Double earlyDumpJump) {
+    Double earlyDumpJump,
+    Integer maxListenPorts) {
 
   public enum SourceKind {
     AUTO,
@@ -37,16 +38,18 @@ public record SocketsConfig(
     dumpInterval = dumpInterval == null ? Duration.ofSeconds(10) : dumpInterval;
     topPeers = topPeers == null ? 20 : topPeers;
     earlyDumpJump = earlyDumpJump == null ? 0.2 : earlyDumpJump;
+    maxListenPorts = maxListenPorts == null ? 64 : maxListenPorts;
   }
 
   public static SocketsConfig defaults() {
-    return new SocketsConfig(null, null, null, null, null, null);
+    return new SocketsConfig(null, null, null, null, null, null, null);
   }
 
   void validate() {
     Validation.positive("sockets.counterInterval", counterInterval);
     Validation.positive("sockets.dumpInterval", dumpInterval);
     Validation.range("sockets.topPeers", topPeers, 1, 1000);
+    Validation.range("sockets.maxListenPorts", maxListenPorts, 1, 65_535);
     if (!(earlyDumpJump > 0)) {
       throw new ConfigException("sockets.earlyDumpJump: must be > 0 (got " + earlyDumpJump + ")");
     }

@@ -44,22 +44,74 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
       "TCP connect time of TLS probes.");
   private final Histogram handshake = histogram("sockscope_tls_handshake_duration_seconds",
       "TLS handshake time of TLS probes (ClientHello to Finished).");
+
+  /** Families with one label set (or more) per target: each loses a target cut by the cap. */
+  static final List<String> PER_TARGET_FAMILIES =
+      List.of(
+          "sockscope_tls_probe_success",
+          "sockscope_tls_probe_failures_total",
+          "sockscope_tls_verify_error_info",
+          "sockscope_tls_connect_duration_seconds",
+          "sockscope_tls_handshake_duration_seconds",
+          "sockscope_tls_cert_not_after_timestamp_seconds",
+          "sockscope_tls_cert_not_before_timestamp_seconds",
+          "sockscope_tls_chain_not_after_timestamp_seconds",
+          "sockscope_tls_cert_info",
+          "sockscope_tls_session_info",
+          "sockscope_tls_last_success_timestamp_seconds",
+          "sockscope_tls_client_cert_not_after_timestamp_seconds");
+
   private final Supplier<Map<String, TargetState>> states;
   private final Supplier<Map<String, Integer>> targetCounts;
   private final Map<String, PerTarget> perTarget = new ConcurrentHashMap<>();
+  private final int maxDnsNamesLength;
+  private Supplier<Duration> lag; // null: no lag gauge (the one-off /probe)
 
   /** {@code targetCounts} null: no {@code sockscope_discovery_targets} (the one-off /probe). */
   public TlsMetrics(
       Supplier<Map<String, TargetState>> states, Supplier<Map<String, Integer>> targetCounts) {
+    this(states, targetCounts, TlsGauges.DEFAULT_MAX_DNS_NAMES_LENGTH);
+  }
+
+  /** {@code maxDnsNamesLength}: the cap of {@code dns_names} in {@code sockscope_tls_cert_info}. */
+  public TlsMetrics(
+      Supplier<Map<String, TargetState>> states,
+      Supplier<Map<String, Integer>> targetCounts,
+      int maxDnsNamesLength) {
     this.states = states;
     this.targetCounts = targetCounts;
+    this.maxDnsNamesLength = maxDnsNamesLength;
   }
 
   /** Binds to the scheduler (listener + collector) and registers with {@code registry}. */
   public static TlsMetrics bind(ProbeScheduler scheduler, MetricsRegistry registry) {
-    TlsMetrics m = new TlsMetrics(scheduler::states, scheduler::targetCounts);
+    return bind(scheduler, registry, TlsGauges.DEFAULT_MAX_DNS_NAMES_LENGTH);
+  }
+
+  /**
+   * As {@link #bind(ProbeScheduler, MetricsRegistry)}, with the probe lag gauge and each family's
+   * count in {@code sockscope_series_cut}: targets beyond {@code tls.maxTargets}, and for {@code
+   * sockscope_tls_cert_info} also the {@code dns_names} values shortened to {@code
+   * maxDnsNamesLength}.
+   */
+  public static TlsMetrics bind(
+      ProbeScheduler scheduler, MetricsRegistry registry, int maxDnsNamesLength) {
+    TlsMetrics m =
+        new TlsMetrics(scheduler::states, scheduler::targetCounts, maxDnsNamesLength);
+    m.lag = scheduler::lag;
     scheduler.addListener(m);
     registry.register(m);
+    for (String family : PER_TARGET_FAMILIES) {
+      registry
+          .seriesCut()
+          .add(
+              family,
+              family.equals("sockscope_tls_cert_info")
+                  ? () ->
+                      scheduler.targetsCut()
+                          + TlsGauges.dnsNamesCut(scheduler.states(), maxDnsNamesLength)
+                  : scheduler::targetsCut);
+    }
     return m;
   }
 
@@ -107,9 +159,23 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
         forget(id);
       }
     }
-    List<MetricSnapshot> out = new ArrayList<>(TlsGauges.collect(now));
+    List<MetricSnapshot> out = new ArrayList<>(TlsGauges.collect(now, maxDnsNamesLength));
     if (targetCounts != null) {
       out.add(discoveryTargets());
+    }
+    if (lag != null) {
+      out.add(
+          io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder()
+              .name("sockscope_tls_probe_lag_seconds")
+              .help(
+                  "How late the oldest due TLS probe is: the longest a target has waited for a"
+                      + " probe slot past its due time (0 when no probe waits).")
+              .dataPoint(
+                  io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot
+                      .builder()
+                      .value(lag.get().toNanos() / 1e9)
+                      .build())
+              .build());
     }
     out.add(failures());
     out.add(connect.collect());

@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -13,8 +15,16 @@ import java.util.stream.Collectors;
  * where a caller says, so it is off by default and, when on, probes only configured targets or
  * allow-listed hosts and addresses; a name is resolved once, checked against the CIDRs, and the
  * probe connects to that checked address (no second lookup to rebind).
+ *
+ * <p>Probes run on their own virtual threads, at most {@code maxConcurrent} at once; one more is
+ * answered 429 at once. The HTTP server's threads never wait for a target, so a caller probing a
+ * tarpit cannot starve {@code /healthz} or {@code /metrics} (issue 13: 12 such probes made the
+ * liveness probe time out for 60 s).
  */
 public final class AdhocProbe {
+  /** Default of {@code tls.probeEndpoint.maxConcurrent}. */
+  public static final int DEFAULT_MAX_CONCURRENT = 4;
+
   /**
    * Prometheus sends its scrape timeout; leave this much for the exposition (blackbox's default).
    */
@@ -22,7 +32,7 @@ public final class AdhocProbe {
 
   static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
 
-  /** HTTP status (200, 400, 403, 404), a message for errors, and the result on 200. */
+  /** HTTP status (200, 400, 403, 404, 429), a message for errors, and the result on 200. */
   public record Outcome(int status, String message, ProbeResult result) {}
 
   private final boolean enabled;
@@ -31,6 +41,8 @@ public final class AdhocProbe {
   private final AllowList allow;
   private final Duration defaultTimeout;
   private final TlsProber.Resolver resolver;
+  private final int maxConcurrent;
+  private final Semaphore running;
 
   public AdhocProbe(
       boolean enabled,
@@ -39,6 +51,19 @@ public final class AdhocProbe {
       AllowList allow,
       Duration defaultTimeout,
       TlsProber.Resolver resolver) {
+    this(enabled, prober, configured, allow, defaultTimeout, resolver, DEFAULT_MAX_CONCURRENT);
+  }
+
+  public AdhocProbe(
+      boolean enabled,
+      TlsProber prober,
+      List<ProbeTarget> configured,
+      AllowList allow,
+      Duration defaultTimeout,
+      TlsProber.Resolver resolver,
+      int maxConcurrent) {
+    this.maxConcurrent = maxConcurrent;
+    this.running = new Semaphore(maxConcurrent);
     this.enabled = enabled;
     this.prober = prober;
     this.configured =
@@ -53,9 +78,49 @@ public final class AdhocProbe {
     this.resolver = resolver;
   }
 
+  /**
+   * Starts the probe on a virtual thread and returns at once: completed with 429 when {@code
+   * maxConcurrent} probes are already running, with 404 when the endpoint is off.
+   */
+  public CompletableFuture<Outcome> submit(
+      String target, String serverName, String scrapeTimeoutHeader) {
+    if (!enabled) {
+      return CompletableFuture.completedFuture(disabled());
+    }
+    if (!running.tryAcquire()) {
+      return CompletableFuture.completedFuture(
+          new Outcome(
+              429,
+              "busy: "
+                  + maxConcurrent
+                  + " probes already running (tls.probeEndpoint.maxConcurrent); retry later",
+              null));
+    }
+    CompletableFuture<Outcome> out = new CompletableFuture<>();
+    try {
+      Thread.ofVirtual()
+          .name("adhoc-probe")
+          .start(
+              () -> {
+                try {
+                  out.complete(probe(target, serverName, scrapeTimeoutHeader));
+                } catch (RuntimeException | Error e) {
+                  out.completeExceptionally(e);
+                } finally {
+                  running.release();
+                }
+              });
+    } catch (RuntimeException | Error e) {
+      running.release();
+      throw e;
+    }
+    return out;
+  }
+
+  /** Probes in the calling thread (blocks for up to the timeout). */
   public Outcome probe(String target, String serverName, String scrapeTimeoutHeader) {
     if (!enabled) {
-      return new Outcome(404, "the /probe endpoint is off (tls.probeEndpoint.enabled)", null);
+      return disabled();
     }
     ProbeTarget t = parse(target, serverName);
     if (t == null) {
@@ -65,9 +130,14 @@ public final class AdhocProbe {
     Duration timeout = timeout(scrapeTimeoutHeader);
     ProbeTarget known = configured.get(ProbeTarget.of(t.host(), t.port(), null, null).id());
     if (known != null) {
+      // the configured target's settings (CA files, client certificate), labelled as what it is
+      // here: an ad-hoc probe (a "static" label would pass for the scheduler's own series)
       return ok(
           prober.probe(
-              t.serverName() == null ? known : withServerName(known, t.serverName()), timeout));
+              t.serverName() == null
+                  ? known.withSource("adhoc")
+                  : withServerName(known, t.serverName()),
+              timeout));
     }
     if (allow.allowsHost(t.host())) {
       return ok(prober.probe(t, timeout));
@@ -78,6 +148,10 @@ public final class AdhocProbe {
           403, "target not allowed: not configured, not in tls.probeEndpoint.allow", null);
     }
     return ok(prober.probe(t, timeout, address));
+  }
+
+  private static Outcome disabled() {
+    return new Outcome(404, "the /probe endpoint is off (tls.probeEndpoint.enabled)", null);
   }
 
   private InetAddress checkedAddress(String host) {

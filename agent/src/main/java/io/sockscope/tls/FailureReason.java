@@ -19,6 +19,11 @@ public enum FailureReason {
   RESET,
   /** The server asked for a client certificate and rejected the handshake without one. */
   CLIENT_CERT_REQUIRED,
+  /**
+   * The server presented more certificates (or a larger Certificate message) than the TLS stack
+   * accepts: {@code tls.maxChainLength}, see {@link ChainLimit}.
+   */
+  CHAIN_TOO_LONG,
   /** A TLS alert or protocol error (no common version or cipher, bad record...). */
   PROTOCOL_ERROR,
   /** The client certificate or key of the target could not be loaded. */

@@ -234,6 +234,9 @@ public final class TlsProber implements AutoCloseable {
     if (a.expired() || e instanceof SocketTimeoutException) {
       return FailureReason.TIMEOUT;
     }
+    if (ChainLimit.isTooLong(msg)) {
+      return FailureReason.CHAIN_TOO_LONG;
+    }
     if (r.clientCertRequested() && !r.hasClientCert()) {
       return FailureReason.CLIENT_CERT_REQUIRED;
     }

@@ -29,7 +29,9 @@ class ProbeSchedulerTest {
             new TlsProber(TrustAnchors.load(List.of(root.pem(dir, "r")), null), Clock.systemUTC());
         var sched =
             new ProbeScheduler(
-                prober::probe, interval, Duration.ofMillis(250), 32, Clock.systemUTC())) {
+                // a timeout a loaded machine's handshakes fit in (250 ms once measured 700 ms under
+                // load 15); twice the interval, so tarpits holding slots for it would starve
+                prober::probe, interval, Duration.ofSeconds(2), 32, Clock.systemUTC())) {
       List<ProbeTarget> tarpits = new ArrayList<>();
       List<ProbeTarget> healthy = new ArrayList<>();
       for (int i = 0; i < 100; i++) {
@@ -47,21 +49,30 @@ class ProbeSchedulerTest {
       sched.setTargets("static", all);
       await().atMost(Duration.ofSeconds(8)).until(() -> sched.states().size() == 110);
       int maxThreads = 0;
+      int succeeded = 0;
+      int checks = 0;
       for (int round = 0; round < 8; round++) {
         Thread.sleep(500);
         Instant now = Instant.now();
         var states = sched.states();
         for (ProbeTarget h : healthy) {
           TargetState s = states.get(h.id());
-          assertThat(s.lastSuccess()).as(h.id()).isNotNull();
-          assertThat(Duration.between(s.lastSuccess(), now))
-              .as(h.id())
-              .isLessThan(interval.multipliedBy(2));
+          // never starved: its latest probe ended within two intervals (+jitter) and two timeouts
+          // (one probe timed out on a starved CPU, the next is running); the old FIFO queue made
+          // it wait a round of 100 tarpits x 2 s / 32 slots per probe, so 110 targets did not
+          // even all get a first result within 8 s
+          assertThat(Duration.between(s.last().finishedAt(), now))
+              .as(h.id() + " " + s.last())
+              .isLessThan(interval.plus(sched.timeout()).multipliedBy(2));
+          checks++;
+          succeeded += s.last().success() ? 1 : 0;
         }
         assertThat(states.get(tarpits.getFirst().id()).last().failureReason())
             .isEqualTo(FailureReason.TIMEOUT);
         maxThreads = Math.max(maxThreads, ManagementFactory.getThreadMXBean().getThreadCount());
       }
+      // most handshakes succeed (a machine under heavy load may stretch one past the timeout)
+      assertThat(succeeded).as("successes of %s checks", checks).isGreaterThan(checks / 2);
       // 110 targets run on virtual threads: platform threads stay a handful (carriers + watchdog).
       assertThat(maxThreads - threadsBefore).isLessThan(20);
     } finally {

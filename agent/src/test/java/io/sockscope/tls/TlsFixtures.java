@@ -55,4 +55,50 @@ public final class TlsFixtures implements AutoCloseable {
     expired.close();
     valid.close();
   }
+
+  /** A running TLS server for tests outside this package: its port, closed with the test. */
+  public interface Server extends AutoCloseable {
+    int port();
+  }
+
+  /** A server whose leaf lists {@code sans} DNS names: app.test, then n1.app.test, n2.app.test... */
+  public static Server withDnsNames(int sans) throws Exception {
+    var root = TestCa.root("SAN Root");
+    String[] names = new String[sans];
+    names[0] = "app.test";
+    for (int i = 1; i < sans; i++) {
+      names[i] = "n" + i + ".app.test";
+    }
+    var server =
+        TestTlsServer.serving(
+                TestCa.leaf(root, TestCa.NOW.minus(Duration.ofDays(1)), TestCa.days(30), names))
+            .start();
+    return wrap(server);
+  }
+
+  /** A server presenting {@code served} certificates: a leaf under {@code served - 1} CAs. */
+  public static Server withChainOf(int served) throws Exception {
+    TestCa.Issued issuer = TestCa.root("Long Root");
+    for (int i = 1; i < served; i++) {
+      issuer = TestCa.intermediate(issuer, "Long CA " + i);
+    }
+    return wrap(
+        TestTlsServer.serving(
+                TestCa.leaf(issuer, TestCa.NOW.minus(Duration.ofDays(1)), TestCa.days(40), "app.test"))
+            .start());
+  }
+
+  private static Server wrap(TestTlsServer server) {
+    return new Server() {
+      @Override
+      public int port() {
+        return server.port();
+      }
+
+      @Override
+      public void close() throws java.io.IOException {
+        server.close();
+      }
+    };
+  }
 }
