@@ -42,7 +42,7 @@ public final class Agent implements AutoCloseable {
       if (demo) {
         DemoWorkload workload = agent.host.closeOnStop(startDemo());
         config = config.withTls(workload.endpoints().stream()
-            .map(e -> new TlsTargetConfig(e.address(), e.serverName(), null, null, null, null)).toList(),
+            .map(e -> new TlsTargetConfig(e.address(), e.serverName(), null, null, null, null, null)).toList(),
             List.of(workload.caFile().toString())).validate();
       }
       List<Feature> features = Roles.features(config);
@@ -105,7 +105,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * The TLS scheduler: {@code setTargets("peer" | "service" | "ingress", targets)} feeds it,
+   * The TLS scheduler: {@code setTargets(ProbeSource.PEER | SERVICE | INGRESS, targets)} feeds it,
    * {@code summaries()} gives the status page's rows.
    */
   public ProbeScheduler tlsScheduler() {

@@ -2,7 +2,6 @@ package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
 import io.sockscope.config.Durations;
-import io.sockscope.config.HostPort;
 import io.sockscope.config.SocketsConfig;
 import io.sockscope.metrics.SocketMetrics;
 import io.sockscope.metrics.SocketStatus;
@@ -12,6 +11,7 @@ import io.sockscope.sockets.NetlinkSockDiag;
 import io.sockscope.sockets.ProcfsSource;
 import io.sockscope.sockets.SocketSampler;
 import io.sockscope.sockets.SocketSource;
+import io.sockscope.tls.ProbeSource;
 import io.sockscope.tls.ProbeTarget;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -88,10 +88,8 @@ final class SocketsFeature implements Feature {
     AtomicReference<List<String>> last = new AtomicReference<>(List.of());
     sampler.subscribe(snap -> {
       if (!snap.clientEndpoints().equals(last.getAndSet(snap.clientEndpoints()))) {
-        tls.setTargets("peer", snap.clientEndpoints().stream().map(hp -> {
-          HostPort h = HostPort.parse("peer", hp);
-          return ProbeTarget.of(h.host(), h.port(), null, "peer");
-        }).toList());
+        tls.setTargets(ProbeSource.PEER, snap.clientEndpoints().stream()
+            .map(hp -> ProbeTarget.parse(hp, ProbeSource.PEER)).toList());
       }
     });
     logger.log(System.Logger.Level.INFO, "TLS probes: peers on ports " + config.tls().peerPorts() + " become targets");

@@ -142,7 +142,7 @@ class ProbeEndpointTest {
     try (var fx = TlsFixtures.start(dir, until.minus(Duration.ofDays(20)), until)) {
       String address = "127.0.0.1:" + fx.validPort();
       var tls = new TlsConfig(null, null, null,
-          List.of(new io.sockscope.config.TlsTargetConfig(address, null, null, null, null, null)),
+          List.of(new io.sockscope.config.TlsTargetConfig(address, null, null, null, null, null, null)),
           null, null, null, new TlsConfig.ProbeEndpointConfig(true, List.of()));
       try (Agent a = Agent.start(new AgentConfig(Role.LOCAL, 0, null, null, tls, null, null), false)) {
         var r = get(a, "target=" + address, null);

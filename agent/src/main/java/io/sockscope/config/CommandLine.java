@@ -102,7 +102,11 @@ public record CommandLine(
   }
 
   private static String target(String v) {
-    HostPort.parse("--tls-target", v.split(",", 2)[0].strip());
+    try {
+      io.sockscope.tls.ProbeTarget.parse(v, io.sockscope.tls.ProbeSource.STATIC);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--tls-target: " + e.getMessage());
+    }
     return v;
   }
 }

@@ -68,7 +68,7 @@ final class TlsGauges {
             states,
             (s, g) ->
                 g.add(
-                    Labels.of("target", s.target().id(), "source", s.target().source()),
+                    Labels.of("target", s.target().id(), "source", s.target().source().label()),
                     s.last().success() ? 1 : 0)),
         gauge(
             "sockscope_tls_verify_error_info",

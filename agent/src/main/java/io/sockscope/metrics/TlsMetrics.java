@@ -11,6 +11,7 @@ import io.sockscope.tls.FailureReason;
 import io.sockscope.tls.FailureStage;
 import io.sockscope.tls.ProbeResult;
 import io.sockscope.tls.ProbeScheduler;
+import io.sockscope.tls.ProbeSource;
 import io.sockscope.tls.ProbeTarget;
 import io.sockscope.tls.TargetState;
 import java.time.Duration;
@@ -34,8 +35,6 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
   static final double[] BUCKETS = {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
   };
-
-  static final List<String> SOURCES = List.of("static", "peer", "service", "ingress");
 
   /** Bounds a native histogram's memory per target; past it the client halves the resolution. */
   static final int NATIVE_MAX_BUCKETS = 64;
@@ -62,21 +61,21 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
           "sockscope_tls_client_cert_not_after_timestamp_seconds");
 
   private final Supplier<Map<String, TargetState>> states;
-  private final Supplier<Map<String, Integer>> targetCounts;
+  private final Supplier<Map<ProbeSource, Integer>> targetCounts;
   private final Map<String, PerTarget> perTarget = new ConcurrentHashMap<>();
   private final int maxDnsNamesLength;
   private Supplier<Duration> lag; // null: no lag gauge (the one-off /probe)
 
   /** {@code targetCounts} null: no {@code sockscope_discovery_targets} (the one-off /probe). */
   public TlsMetrics(
-      Supplier<Map<String, TargetState>> states, Supplier<Map<String, Integer>> targetCounts) {
+      Supplier<Map<String, TargetState>> states, Supplier<Map<ProbeSource, Integer>> targetCounts) {
     this(states, targetCounts, TlsGauges.DEFAULT_MAX_DNS_NAMES_LENGTH);
   }
 
   /** {@code maxDnsNamesLength}: the cap of {@code dns_names} in {@code sockscope_tls_cert_info}. */
   public TlsMetrics(
       Supplier<Map<String, TargetState>> states,
-      Supplier<Map<String, Integer>> targetCounts,
+      Supplier<Map<ProbeSource, Integer>> targetCounts,
       int maxDnsNamesLength) {
     this.states = states;
     this.targetCounts = targetCounts;
@@ -188,14 +187,14 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
         io.prometheus.metrics.model.snapshots.GaugeSnapshot.builder()
             .name("sockscope_discovery_targets")
             .help("TLS targets listed by each source.");
-    Map<String, Integer> counts = new java.util.LinkedHashMap<>();
-    SOURCES.forEach(s -> counts.put(s, 0));
+    Map<ProbeSource, Integer> counts = new java.util.EnumMap<>(ProbeSource.class);
+    ProbeSource.SCHEDULED.forEach(s -> counts.put(s, 0));
     counts.putAll(targetCounts.get());
     counts.forEach(
         (s, n) ->
             b.dataPoint(
                 io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot.builder()
-                    .labels(Labels.of("source", s))
+                    .labels(Labels.of("source", s.label()))
                     .value(n)
                     .build()));
     return b.build();

@@ -70,7 +70,7 @@ public final class AdhocProbe {
         configured.stream()
             .collect(
                 Collectors.toMap(
-                    t -> ProbeTarget.of(t.host(), t.port(), null, null).id(),
+                    ProbeTarget::address,
                     Function.identity(),
                     (a, b) -> a));
     this.allow = allow;
@@ -128,15 +128,14 @@ public final class AdhocProbe {
           400, "target must be HOST:PORT (IPv6 as [ADDR]:PORT), server_name a DNS name", null);
     }
     Duration timeout = timeout(scrapeTimeoutHeader);
-    ProbeTarget known = configured.get(ProbeTarget.of(t.host(), t.port(), null, null).id());
+    ProbeTarget known = configured.get(t.address());
     if (known != null) {
       // the configured target's settings (CA files, client certificate), labelled as what it is
       // here: an ad-hoc probe (a "static" label would pass for the scheduler's own series)
       return ok(
           prober.probe(
-              t.serverName() == null
-                  ? known.withSource("adhoc")
-                  : withServerName(known, t.serverName()),
+              (t.serverName() == null ? known : known.withServerName(t.serverName()))
+                  .withSource(ProbeSource.ADHOC),
               timeout));
     }
     if (allow.allowsHost(t.host())) {
@@ -183,43 +182,21 @@ public final class AdhocProbe {
     }
   }
 
+  /** The target as {@link ProbeTarget#parse} reads it, or null when it is not one. */
   static ProbeTarget parse(String target, String serverName) {
-    if (target == null || target.length() > 300) {
-      return null;
-    }
-    int colon = target.lastIndexOf(':');
-    if (colon <= 0) {
-      return null;
-    }
-    String host = target.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.contains(":")) {
-      return null;
-    }
-    if (!host.matches("[A-Za-z0-9._:-]+")
-        || (serverName != null
-            && !serverName.isEmpty()
-            && !serverName.matches("[A-Za-z0-9._-]{1,253}"))) {
-      return null;
+    if (target == null || target.contains(",")) {
+      return null; // the server name comes only from its own parameter
     }
     try {
-      int port = Integer.parseInt(target.substring(colon + 1));
-      if (port < 1 || port > 65535) {
-        return null;
+      String text = serverName == null || serverName.isEmpty() ? target : target + "," + serverName;
+      ProbeTarget t = ProbeTarget.parse(text, ProbeSource.ADHOC);
+      if (HostnameMatcher.isIpLiteral(t.host())) {
+        InetAddress.ofLiteral(t.host()); // a malformed literal fails here, not at connect
       }
-      if (HostnameMatcher.isIpLiteral(host)) {
-        InetAddress.ofLiteral(host);
-      }
-      return ProbeTarget.of(host, port, serverName, "adhoc");
+      return t;
     } catch (IllegalArgumentException e) {
       return null;
     }
-  }
-
-  private static ProbeTarget withServerName(ProbeTarget t, String sni) {
-    return new ProbeTarget(
-        t.host(), t.port(), sni, t.caFiles(), t.clientCert(), t.clientKey(), t.interval(), "adhoc");
   }
 
   private static Outcome ok(ProbeResult r) {

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Targets come from several sources ({@code static} from the configuration, {@code peer} from
  * the socket sampler, {@code service}/{@code ingress} from Kubernetes discovery); each source
- * replaces its own set with {@link #setTargets(String, Collection)}. A target listed by two sources
+ * replaces its own set with {@link #setTargets(ProbeSource, Collection)}. A target listed by two sources
  * is probed once, labelled with the source that listed it first.
  */
 public final class ProbeScheduler implements AutoCloseable {
@@ -70,7 +70,7 @@ public final class ProbeScheduler implements AutoCloseable {
   private final Duration timeout;
   private final Semaphore permits;
   private final Clock clock;
-  private final Map<String, Map<String, ProbeTarget>> bySource = new LinkedHashMap<>();
+  private final Map<ProbeSource, Map<String, ProbeTarget>> bySource = new java.util.EnumMap<>(ProbeSource.class);
   private final Map<String, Worker> workers = new ConcurrentHashMap<>();
   private final Map<String, TargetState> states = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -115,7 +115,7 @@ public final class ProbeScheduler implements AutoCloseable {
    * targets, static first in the agent) the rest are not probed and counted by {@link
    * #targetsCut()}. Safe to call from any thread, at any time.
    */
-  public synchronized void setTargets(String source, Collection<ProbeTarget> targets) {
+  public synchronized void setTargets(ProbeSource source, Collection<ProbeTarget> targets) {
     if (closed) {
       return;
     }
@@ -150,8 +150,8 @@ public final class ProbeScheduler implements AutoCloseable {
   }
 
   /** Number of targets listed by each source (the {@code sockscope_discovery_targets} gauge). */
-  public synchronized Map<String, Integer> targetCounts() {
-    Map<String, Integer> out = new LinkedHashMap<>();
+  public synchronized Map<ProbeSource, Integer> targetCounts() {
+    Map<ProbeSource, Integer> out = new LinkedHashMap<>();
     bySource.forEach((s, m) -> out.put(s, m.size()));
     return out;
   }

@@ -29,6 +29,30 @@ class ConfigLoaderTest {
     assertThat(c.tls().peerTargetsFor(c.role())).isTrue();
   }
 
+  /** The protocol key is read from YAML, and an unknown one names the key and the choices. */
+  @Test
+  void aTargetsProtocolIsReadAndChecked() {
+    AgentConfig c = ConfigLoader.parse("""
+        tls:
+          targets:
+            - address: db.shop.svc:15432
+              protocol: postgresql
+            - address: db.shop.svc:5432
+              protocol: tls
+            - address: mail.shop.svc:587
+        """, "protocols.yaml");
+    assertThat(c.tls().targets()).extracting(t -> t.target().protocol()).containsExactly(
+        io.sockscope.tls.ProbeProtocol.POSTGRES, io.sockscope.tls.ProbeProtocol.TLS,
+        io.sockscope.tls.ProbeProtocol.SMTP);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.parse("""
+        tls:
+          targets:
+            - address: ftp.shop.svc:21
+              protocol: ftp
+        """, "bad-protocol.yaml"))
+        .hasMessageContaining("tls.targets[0].protocol: 'ftp' is none of tls, https, none, postgres");
+  }
+
   @Test
   void anEmptyFileIsAllDefaults() {
     AgentConfig c = ConfigLoader.parse("", "empty.yaml");

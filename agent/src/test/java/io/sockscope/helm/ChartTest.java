@@ -125,23 +125,27 @@ class ChartTest {
   }
 
   @Test
-  void roleIsLeastPrivilegeAndSecretsAreSwitchable() {
+  void roleIsLeastPrivilegeAndSecretsAndConfigMapsAreSwitchable() {
     Role withSecrets = RenderedChart.render(Map.of()).one(Role.class, "shop-sockscope");
     assertThat(rules(withSecrets)).containsExactlyInAnyOrder(
         "/services:get,list,watch", "discovery.k8s.io/endpointslices:get,list,watch",
         "networking.k8s.io/ingresses:get,list,watch", "/secrets:get,list,watch",
-        "/configmaps:get,update,patch", "/configmaps:create");
+        "/configmaps:get,list,watch", "/configmaps:get,update,patch", "/configmaps:create");
     // The only write: the peer-name ConfigMap, by name (create cannot be limited to a name).
     assertThat(withSecrets.getRules()).filteredOn(r -> r.getResources().contains("configmaps")
-            && !r.getVerbs().contains("create"))
+            && r.getVerbs().contains("update"))
         .singleElement().satisfies(r ->
             assertThat(r.getResourceNames()).containsExactly("shop-sockscope-peer-names"));
-    RenderedChart without = RenderedChart.render(Map.of("rbac.secrets", false));
+    RenderedChart without = RenderedChart.render(Map.of("rbac.secrets", false,
+        "rbac.configMaps", false));
     assertThat(rules(without.one(Role.class, "shop-sockscope")))
-        .doesNotContain("/secrets:get,list,watch").hasSize(5);
+        .doesNotContain("/secrets:get,list,watch", "/configmaps:get,list,watch").hasSize(5);
     AgentConfig config = proberConfig(without);
     assertThat(config.kubernetes().secrets()).isFalse();
-    assertThat(proberConfig(RenderedChart.render(Map.of())).kubernetes().secrets()).isTrue();
+    assertThat(config.kubernetes().configMaps()).isFalse();
+    AgentConfig defaults = proberConfig(RenderedChart.render(Map.of()));
+    assertThat(defaults.kubernetes().secrets()).isTrue();
+    assertThat(defaults.kubernetes().configMaps()).isTrue();
   }
 
   /**

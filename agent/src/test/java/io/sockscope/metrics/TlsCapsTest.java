@@ -1,5 +1,6 @@
 package io.sockscope.metrics;
 
+import io.sockscope.tls.ProbeSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -42,9 +43,9 @@ class TlsCapsTest {
       List<ProbeTarget> peers = new ArrayList<>();
       for (int i = 0; i < 600; i++) {
         // 127.0.x.y:443: loopback, nothing listens, refused at once
-        peers.add(ProbeTarget.of("127.0." + (10 + i / 250) + "." + (1 + i % 250), 443, null, "peer"));
+        peers.add(ProbeTarget.of("127.0." + (10 + i / 250) + "." + (1 + i % 250), 443, null, ProbeSource.PEER));
       }
-      sched.setTargets("peer", peers);
+      sched.setTargets(ProbeSource.PEER, peers);
       await().atMost(Duration.ofSeconds(30)).until(() -> sched.states().size() == 256);
       String text = scrape(registry);
       assertThat(lines(text, "sockscope_tls_probe_success{")).isEqualTo(256);
@@ -53,7 +54,7 @@ class TlsCapsTest {
           .contains("sockscope_series_cut{family=\"sockscope_tls_handshake_duration_seconds\"} 344.0")
           .contains("sockscope_discovery_targets{source=\"peer\"} 600.0");
       // fewer peers: nothing cut any more
-      sched.setTargets("peer", peers.subList(0, 100));
+      sched.setTargets(ProbeSource.PEER, peers.subList(0, 100));
       assertThat(scrape(registry))
           .contains("sockscope_series_cut{family=\"sockscope_tls_probe_success\"} 0.0");
     }
@@ -69,7 +70,7 @@ class TlsCapsTest {
                 prober::probe, Duration.ofSeconds(60), Duration.ofSeconds(5), 4,
                 Clock.systemUTC(), 10)) {
       TlsMetrics.bind(sched, registry, 1024);
-      sched.setTargets("static", List.of(ProbeTarget.of("127.0.0.1", server.port(), "app.test", "static")));
+      sched.setTargets(ProbeSource.STATIC, List.of(ProbeTarget.of("127.0.0.1", server.port(), "app.test", ProbeSource.STATIC)));
       await().atMost(Duration.ofSeconds(20)).until(() -> sched.states().size() == 1);
       String text = scrape(registry);
       String info = text.lines().filter(l -> l.startsWith("sockscope_tls_cert_info{")).findFirst().orElseThrow();

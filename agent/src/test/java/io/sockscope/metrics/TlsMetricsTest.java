@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.sockscope.tls.ProbeScheduler;
+import io.sockscope.tls.ProbeSource;
 import io.sockscope.tls.ProbeTarget;
 import io.sockscope.tls.TlsFixtures;
 import io.sockscope.tls.TlsProber;
@@ -40,10 +41,10 @@ class TlsMetricsTest {
       String expired = "127.0.0.1:" + fx.expiredPort() + ",app.test";
       String valid = "127.0.0.1:" + fx.validPort() + ",app.test";
       sched.setTargets(
-          "static",
+          ProbeSource.STATIC,
           List.of(
-              ProbeTarget.of("127.0.0.1", fx.expiredPort(), "app.test", "static"),
-              ProbeTarget.of("127.0.0.1", fx.validPort(), "app.test", "static")));
+              ProbeTarget.of("127.0.0.1", fx.expiredPort(), "app.test", ProbeSource.STATIC),
+              ProbeTarget.of("127.0.0.1", fx.validPort(), "app.test", ProbeSource.STATIC)));
       await().atMost(Duration.ofSeconds(3)).until(() -> sched.states().size() == 2);
 
       String text = scrape(registry);
@@ -87,7 +88,7 @@ class TlsMetricsTest {
           .doesNotContainPattern("sockscope_tls_\\w*_max\\{");
 
       sched.setTargets(
-          "static", List.of(ProbeTarget.of("127.0.0.1", fx.validPort(), "app.test", "static")));
+          ProbeSource.STATIC, List.of(ProbeTarget.of("127.0.0.1", fx.validPort(), "app.test", ProbeSource.STATIC)));
       Thread.sleep(400); // a probe in flight for the removed target must not bring it back
       String after = scrape(registry);
       assertThat(after)

@@ -62,7 +62,7 @@ class HandshakeTimingTest {
 
   private static ProbeResult probe(TlsProber p, TestTlsServer s) {
     return p.probe(
-        ProbeTarget.of("127.0.0.1", s.port(), "app.test", "static"), Duration.ofSeconds(2));
+        ProbeTarget.of("127.0.0.1", s.port(), "app.test", ProbeSource.STATIC), Duration.ofSeconds(2));
   }
 
   private static Duration median(List<Duration> d) {

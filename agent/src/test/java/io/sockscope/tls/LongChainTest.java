@@ -47,7 +47,7 @@ class LongChainTest {
   static ProbeResult probe(TestCa.Issued leaf) throws Exception {
     try (var server = TestTlsServer.serving(leaf).start()) {
       return prober.probe(
-          ProbeTarget.of("127.0.0.1", server.port(), "app.test", "static"), Duration.ofSeconds(10));
+          ProbeTarget.of("127.0.0.1", server.port(), "app.test", ProbeSource.STATIC), Duration.ofSeconds(10));
     }
   }
 

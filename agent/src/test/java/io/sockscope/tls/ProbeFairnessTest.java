@@ -53,11 +53,11 @@ class ProbeFairnessTest {
       List<ProbeTarget> targets = new ArrayList<>();
       // one tarpit server, 500 targets: the same port under 500 server names
       for (int i = 0; i < TARPITS; i++) {
-        targets.add(ProbeTarget.of("127.0.0.1", tarpit.port(), "t" + i + ".test", "static"));
+        targets.add(ProbeTarget.of("127.0.0.1", tarpit.port(), "t" + i + ".test", ProbeSource.STATIC));
       }
-      ProbeTarget healthy = ProbeTarget.of("127.0.0.1", good.port(), "app.test", "static");
+      ProbeTarget healthy = ProbeTarget.of("127.0.0.1", good.port(), "app.test", ProbeSource.STATIC);
       targets.add(TARPITS / 2, healthy);
-      sched.setTargets("static", targets);
+      sched.setTargets(ProbeSource.STATIC, targets);
       // every tarpit has ended its first probe (a timeout): by then the healthy target, probed
       // every second, must have had several results
       await()
@@ -115,9 +115,9 @@ class ProbeFairnessTest {
       assertThat(sched.lag()).isEqualTo(Duration.ZERO);
       List<ProbeTarget> targets = new ArrayList<>();
       for (int i = 0; i < 40; i++) {
-        targets.add(ProbeTarget.of("127.0.0.1", closed, "t" + i + ".test", "static"));
+        targets.add(ProbeTarget.of("127.0.0.1", closed, "t" + i + ".test", ProbeSource.STATIC));
       }
-      sched.setTargets("static", targets);
+      sched.setTargets(ProbeSource.STATIC, targets);
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> sched.lag().compareTo(Duration.ofSeconds(1)) > 0);

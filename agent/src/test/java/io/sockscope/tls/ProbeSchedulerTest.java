@@ -37,16 +37,16 @@ class ProbeSchedulerTest {
       for (int i = 0; i < 100; i++) {
         var t = TestTlsServer.tarpit();
         servers.add(t);
-        tarpits.add(ProbeTarget.of("127.0.0.1", t.port(), "app.test", "static"));
+        tarpits.add(ProbeTarget.of("127.0.0.1", t.port(), "app.test", ProbeSource.STATIC));
       }
       for (int i = 0; i < 10; i++) {
         var s = TestTlsServer.serving(leaf).start();
         servers.add(s);
-        healthy.add(ProbeTarget.of("127.0.0.1", s.port(), "app.test", "static"));
+        healthy.add(ProbeTarget.of("127.0.0.1", s.port(), "app.test", ProbeSource.STATIC));
       }
       List<ProbeTarget> all = new ArrayList<>(tarpits);
       all.addAll(healthy);
-      sched.setTargets("static", all);
+      sched.setTargets(ProbeSource.STATIC, all);
       await().atMost(Duration.ofSeconds(8)).until(() -> sched.states().size() == 110);
       int maxThreads = 0;
       int succeeded = 0;
@@ -89,11 +89,11 @@ class ProbeSchedulerTest {
         new ProbeScheduler(
             fake, Duration.ofHours(1), Duration.ofSeconds(1), 4, Clock.systemUTC())) {
       long start = System.nanoTime();
-      sched.setTargets("service", List.of(ProbeTarget.of("new.test", 443, null, null)));
+      sched.setTargets(ProbeSource.SERVICE, List.of(ProbeTarget.of("new.test", 443, null, null)));
       await().atMost(Duration.ofMillis(5500)).until(() -> sched.states().size() == 1);
       assertThat(Duration.ofNanos(System.nanoTime() - start))
           .isLessThanOrEqualTo(ProbeScheduler.FIRST_PROBE_WITHIN.plusMillis(100));
-      assertThat(sched.states().get("new.test:443").target().source()).isEqualTo("service");
+      assertThat(sched.states().get("new.test:443").target().source()).isEqualTo(ProbeSource.SERVICE);
     }
   }
 
@@ -116,13 +116,13 @@ class ProbeSchedulerTest {
           });
       var a = ProbeTarget.of("a.test", 443, null, null);
       var b = ProbeTarget.of("b.test", 443, null, null);
-      sched.setTargets("static", List.of(a));
-      sched.setTargets("peer", List.of(a, b));
+      sched.setTargets(ProbeSource.STATIC, List.of(a));
+      sched.setTargets(ProbeSource.PEER, List.of(a, b));
       await().atMost(Duration.ofSeconds(2)).until(() -> sched.states().size() == 2);
-      assertThat(sched.states().get("a.test:443").target().source()).isEqualTo("static");
-      assertThat(sched.states().get("b.test:443").target().source()).isEqualTo("peer");
-      assertThat(sched.targetCounts()).containsEntry("static", 1).containsEntry("peer", 2);
-      sched.setTargets("peer", List.of());
+      assertThat(sched.states().get("a.test:443").target().source()).isEqualTo(ProbeSource.STATIC);
+      assertThat(sched.states().get("b.test:443").target().source()).isEqualTo(ProbeSource.PEER);
+      assertThat(sched.targetCounts()).containsEntry(ProbeSource.STATIC, 1).containsEntry(ProbeSource.PEER, 2);
+      sched.setTargets(ProbeSource.PEER, List.of());
       assertThat(sched.states()).containsOnlyKeys("a.test:443");
       assertThat(removed).containsExactly("b.test:443");
       Thread.sleep(400);
@@ -133,7 +133,7 @@ class ProbeSchedulerTest {
 
   /** A probe that succeeds at once: the scheduler's timing is what these tests look at. */
   private static ProbeResult instantSuccess(ProbeTarget t, Duration timeout) {
-    return new ProbeResult(t, Instant.now(), Instant.now(), null, null, null, Duration.ofMillis(1),
+    return new ProbeResult(t, Instant.now(), Instant.now(), null, null, null, Duration.ofMillis(1), null,
         Duration.ofMillis(2), List.of(), Set.of(), "TLSv1.3", "X", null);
   }
 }
