@@ -46,11 +46,13 @@ final class KubernetesFeature implements Feature {
     KubernetesConfig k = config.kubernetes();
     PodIdentity identity = PodIdentity.fromEnvironment(k.namespace());
     KubernetesClient client = host.closeOnStop(KubernetesClients.create());
-    KubernetesWatch watch = host.closeOnStop(KubernetesWatch.start(client, identity.namespace(), plan));
+    KubernetesWatch watch = host.closeOnStop(KubernetesWatch.start(client, identity.namespace(), plan,
+        new KubernetesWatch.Settings(k.backendsPerService(), k.maxStoredCertificates())));
     // Discovered targets replace each source's list at every change; "stored vs served" reads
     // the leaf fingerprint of the last handshake that presented a certificate.
     watch.onTargets(list -> {
-      for (ProbeSource source : java.util.List.of(ProbeSource.SERVICE, ProbeSource.INGRESS)) {
+      for (ProbeSource source : java.util.List.of(
+          ProbeSource.SERVICE, ProbeSource.INGRESS, ProbeSource.BACKEND)) {
         tls.setTargets(source, list.stream()
             .filter(t -> t.source() == source)
             .map(io.sockscope.kubernetes.DiscoveredTarget::probeTarget)
@@ -61,7 +63,7 @@ final class KubernetesFeature implements Feature {
         .map(TargetState::lastPresented)
         .flatMap(ProbeResult::leaf)
         .map(CertificateFacts::fingerprintSha256);
-    host.metrics().register(new KubernetesCollector(watch, () -> served));
+    KubernetesCollector.bind(watch, () -> served, host.metrics());
     host.readiness().require("kubernetes", watch::ready);
     host.snapshot("kubernetes", watch::describe);
     host.status(() -> KubernetesStatus.section(watch));

@@ -32,7 +32,8 @@ public final class KubernetesClients {
   /** What the informers receive in watch events ({@code Status}: a watch error such as 410 Gone). */
   static final List<Class<? extends KubernetesResource>> KINDS =
       List.of(Service.class, EndpointSlice.class, Ingress.class, Secret.class, Status.class,
-          ConfigMap.class); // ConfigMap: the peer-name table the prober reads back before a patch
+          // ConfigMap: CA bundles, and the peer-name table the prober reads back before a patch
+          ConfigMap.class);
 
   private KubernetesClients() {}
 

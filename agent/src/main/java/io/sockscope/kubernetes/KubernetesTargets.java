@@ -22,4 +22,9 @@ public interface KubernetesTargets {
 
   /** Targets per source in the current snapshot, every source present (0 when none). */
   Map<ProbeSource, Integer> counts();
+
+  /** Backends left out by the per-Service cap (kubernetes.backendsPerService), now. */
+  default int backendsCut() {
+    return 0;
+  }
 }

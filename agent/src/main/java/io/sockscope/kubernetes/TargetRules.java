@@ -29,6 +29,8 @@ final class TargetRules {
   static final String PROBE_PORT = "sockscope.io/probe-port";
   static final String SERVER_NAME = "sockscope.io/server-name";
   static final String TLS_SECRET = "sockscope.io/tls-secret";
+  /** Who to route alerts to; carried to sockscope_tls_target_owner_info (docs/kubernetes.md). */
+  static final String OWNER = "sockscope.io/owner";
 
   private TargetRules() {}
 
@@ -47,6 +49,7 @@ final class TargetRules {
     String host = meta.getName() + "." + meta.getNamespace() + ".svc";
     String serverName = annotations.getOrDefault(SERVER_NAME, host).trim();
     String secret = annotations.get(TLS_SECRET);
+    String owner = annotations.get(OWNER);
     List<DiscoveredTarget> out = new ArrayList<>();
     for (ServicePort p : service.getSpec().getPorts()) {
       if (p.getPort() == null || !isTcp(p)) {
@@ -59,7 +62,7 @@ final class TargetRules {
       if (pick) {
         out.add(new DiscoveredTarget(host, p.getPort(), serverName, ProbeSource.SERVICE,
             ProbeProtocol.forService(p.getAppProtocol(), p.getName(), p.getPort()),
-            meta.getNamespace(), secret));
+            meta.getNamespace(), secret, owner, null));
       }
     }
     return List.copyOf(out);
@@ -80,6 +83,8 @@ final class TargetRules {
       return List.of();
     }
     String namespace = ingress.getMetadata().getNamespace();
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+    String owner = annotations == null ? null : annotations.get(OWNER);
     Map<String, DiscoveredTarget> byHost = new LinkedHashMap<>();
     for (IngressTLS tls : ingress.getSpec().getTls()) {
       if (tls.getHosts() == null) {
@@ -90,7 +95,8 @@ final class TargetRules {
           continue;
         }
         byHost.putIfAbsent(host, new DiscoveredTarget(
-            host, 443, host, ProbeSource.INGRESS, ProbeProtocol.TLS, namespace, tls.getSecretName()));
+            host, 443, host, ProbeSource.INGRESS, ProbeProtocol.TLS, namespace, tls.getSecretName(),
+            owner, null));
       }
     }
     return List.copyOf(byHost.values());

@@ -15,13 +15,22 @@ public enum ProbeSource {
   SERVICE,
   /** An Ingress TLS host found by Kubernetes discovery. */
   INGRESS,
+  /** One ready endpoint (pod) of a discovered Service, probed beside the Service address. */
+  BACKEND,
   /** A one-off probe through {@code /probe}; never scheduled. */
   ADHOC;
 
-  /** The sources the scheduler holds targets for (pre-initialised in {@code sockscope_discovery_targets}). */
-  public static final List<ProbeSource> SCHEDULED = List.of(STATIC, PEER, SERVICE, INGRESS);
+  /**
+   * The sources the scheduler holds targets for (pre-initialised in {@code
+   * sockscope_discovery_targets}).
+   */
+  public static final List<ProbeSource> SCHEDULED =
+      List.of(STATIC, PEER, SERVICE, INGRESS, BACKEND);
 
-  /** The label value: {@code static}, {@code peer}, {@code service}, {@code ingress}, {@code adhoc}. */
+  /**
+   * The label value: {@code static}, {@code peer}, {@code service}, {@code ingress}, {@code
+   * backend}, {@code adhoc}.
+   */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -44,8 +44,9 @@ class KubernetesWatchTest {
     lean = KubernetesClients.create(client.getConfiguration());
     watch = KubernetesWatch.start(lean, "ns", EnumSet.allOf(WatchedResource.class));
     metrics = new MetricsRegistry(BuildInfo.load());
-    metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
-    await().atMost(Duration.ofSeconds(5))
+    KubernetesCollector.bind(watch, () -> ServedCertificates.NONE, metrics);
+    // Six informers on a loaded two-core machine: a generous bound.
+    await().atMost(Duration.ofSeconds(15))
         .until(() -> watch.health().stream().allMatch(InformerHealth::synced));
   }
 
@@ -108,7 +109,7 @@ class KubernetesWatchTest {
     await().atMost(WITHIN).untilAsserted(() -> assertThat(watch.targets().current())
         .containsExactly(new DiscoveredTarget("a.example.com", 443, "a.example.com", ProbeSource.INGRESS, null, "ns", "a-tls")));
     assertThat(watch.targets().counts())
-        .isEqualTo(Map.of(ProbeSource.INGRESS, 1, ProbeSource.SERVICE, 0));
+        .isEqualTo(Map.of(ProbeSource.INGRESS, 1, ProbeSource.SERVICE, 0, ProbeSource.BACKEND, 0));
 
     client.network().v1().ingresses().inNamespace("ns").withName("site").edit(i ->
         new IngressBuilder(i).editSpec().editFirstTl().withHosts("b.example.com")

@@ -39,7 +39,7 @@ class StoredVsServedTest {
         MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load())) {
       var served = new HandshakeServedCertificates(Map.of("web.ns.svc:443",
           new InetSocketAddress(InetAddress.getLoopbackAddress(), tls.port())));
-      metrics.register(new KubernetesCollector(watch, () -> served));
+      KubernetesCollector.bind(watch, () -> served, metrics);
       client.services().inNamespace("ns").resource(new ServiceBuilder().withNewMetadata()
           .withName("web").withNamespace("ns").addToAnnotations("sockscope.io/tls-secret", "web-tls")
           .endMetadata().withNewSpec().addNewPort().withName("https").withPort(443).endPort()
