@@ -411,7 +411,8 @@ public final class CloseTracker {
     // happened), what the MIBs show ended but no event told is settled: local as far as young
     // TIME_WAIT sockets show, the rest unknown.
     localMatched = 0;
-    settleNoTwin(timeWaitEntered);
+    // Lost events of local closes would read as twins missed: no such check across a loss.
+    settleNoTwin(lossy || lossyBefore ? -1 : timeWaitEntered);
     for (int r = 0; r < ROLES; r++) {
       if (opened != null) {
         endedTotal[r] += opened[r] - openDelta[r];
@@ -429,6 +430,9 @@ public final class CloseTracker {
         accountedTotal[r] += missing;
         lost += missing;
       }
+    }
+    if (lossy || lossyBefore) {
+      timeWaitEnteredTotal = sum(closes[CloseInitiator.LOCAL.ordinal()]); // start over after it
     }
     lossyBefore = lossy;
     Arrays.fill(received, 0);
@@ -454,9 +458,8 @@ public final class CloseTracker {
     // event can reach us a little after the MIBs counted its TIME_WAIT (the kernel broadcasts
     // from a workqueue), which must not turn this interval's peer closes into local ones.
     long deficit = timeWaitEnteredTotal - sum(closes[CloseInitiator.LOCAL.ordinal()]);
-    if (timeWaitEntered >= 0) {
-      timeWaitEnteredTotal += timeWaitEntered;
-    } else {
+    timeWaitEnteredTotal += Math.max(0, timeWaitEntered);
+    if (timeWaitEntered < 0) {
       deficit = 0;
     }
     for (Deferred e : noTwin) {
