@@ -190,7 +190,7 @@ public final class SocketAggregator implements SocketSink {
       PeerKey k = e.getKey(); // a client socket's key carries its remote port
       if (e.getValue()[established] > 0 && watchedPorts.contains(k.port())) {
         String ip = Addresses.text(k.family(), k.hi(), k.lo());
-        out.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + k.port());
+        out.add(io.sockscope.util.HostPortText.format(ip, k.port()));
       }
     }
     return out.stream().limit(MAX_ENDPOINTS).toList();
