@@ -33,10 +33,20 @@ final class SocketsFeature implements Feature {
   private final PeerNames names;
   private final TlsFeature tls;
 
+  /** Checks the socket tables now: a one-line error before any feature starts or logs. */
   SocketsFeature(AgentConfig config, PeerNames names, TlsFeature tls) {
     this.config = config;
     this.names = names;
     this.tls = tls;
+    checkReadable(Path.of(config.procRoot()));
+  }
+
+  private static void checkReadable(Path procRoot) {
+    try {
+      KernelCounters.read(procRoot);
+    } catch (IOException e) {
+      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
+    }
   }
 
   @Override
@@ -91,11 +101,6 @@ final class SocketsFeature implements Feature {
    * process's view, a fixture tree) means procfs.
    */
   private SocketSource openSource(Path procRoot) {
-    try {
-      KernelCounters.read(procRoot);
-    } catch (IOException e) {
-      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
-    }
     SocketsConfig.SourceKind kind = config.sockets().source();
     if (kind == SocketsConfig.SourceKind.NETLINK) {
       try {

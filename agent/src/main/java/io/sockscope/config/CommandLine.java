@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stable command line (DESIGN §1): {@code [--config FILE] [--check-config] [--role R] [--port
+ * The stable command line (docs/architecture.md): {@code [--config FILE] [--check-config] [--role R] [--port
  * N] [--tls-target HOST:PORT[,SNI]]... [--tls-ca-file PEM]... [demo]}. Flags win over the file.
  */
 public record CommandLine(

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What this process does (DESIGN §1); one jar, roles chosen by configuration. */
+/** What this process does (docs/architecture.md); one jar, roles chosen by configuration. */
 public enum Role {
   LOCAL,
   SIDECAR,

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Binds the socket sampler to the registry (DESIGN §5, socket rows). Gauges are built from the
+ * Binds the socket sampler to the registry (docs/metrics.md, socket rows). Gauges are built from the
  * latest {@link SocketSnapshot} at scrape time (a scrape does no I/O); counters read the close
  * tracker and the kernel MIBs; the sampler reports its own cost and failures here.
  */

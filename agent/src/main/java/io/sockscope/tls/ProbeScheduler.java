@@ -46,6 +46,9 @@ public final class ProbeScheduler implements AutoCloseable {
    */
   public static final Duration SLOT_HOLD = Duration.ofMillis(250);
 
+  /** A probe that waited this long for a slot is logged (rate-limited): the lag, in words. */
+  private static final long LATE_LOG_NANOS = Duration.ofSeconds(10).toNanos();
+
   /** Default of {@code tls.maxTargets}. */
   public static final int DEFAULT_MAX_TARGETS = 256;
 
@@ -76,6 +79,7 @@ public final class ProbeScheduler implements AutoCloseable {
   private final Map<String, TargetState> states = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final int maxTargets;
+  private final int concurrency;
   private final ScheduledThreadPoolExecutor slotTimer;
   private volatile int targetsCut;
   private volatile boolean closed;
@@ -102,6 +106,7 @@ public final class ProbeScheduler implements AutoCloseable {
     this.defaultInterval = defaultInterval;
     this.timeout = timeout;
     this.permits = new Semaphore(concurrency, true);
+    this.concurrency = concurrency;
     this.clock = clock;
   }
 
@@ -256,10 +261,17 @@ public final class ProbeScheduler implements AutoCloseable {
         Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, first)));
         while (!stopped) {
           waitingSinceNanos = System.nanoTime() | 1; // never 0, which means "not waiting"
+          long due = waitingSinceNanos;
           try {
             permits.acquire();
           } finally {
             waitingSinceNanos = 0;
+          }
+          long waited = System.nanoTime() - due;
+          if (waited > LATE_LOG_NANOS) {
+            log.log(Level.WARNING, "late", "TLS probes run late: " + target.id() + " waited "
+                + waited / 1_000_000 + " ms for a probe slot (tls.concurrency "
+                + concurrency + "; sockscope_tls_probe_lag_seconds)");
           }
           Slot slot = new Slot();
           ScheduledFuture<?> handOver;

@@ -84,11 +84,12 @@ class SoakIT {
           tls:
             interval: 5s
             timeout: 2s
+            caFiles: [%s]
             probeEndpoint:
               enabled: true
               allow: [127.0.0.0/8]
             targets:
-          """ + targets);
+          """.formatted(fx.caFile()) + targets);
       List<String> cmd = List.of(AgentProcess.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx64m",
           AgentProcess.noDns(), "-jar", AgentProcess.jar().toString(),
           "--port", String.valueOf(port), "--bind", "127.0.0.1", "--config", config.toString());
@@ -122,13 +123,16 @@ class SoakIT {
           }));
         }
         // the API server flaps: down 15 s, up 15 s
-        loops.add(loop(running, () -> {
+        AtomicBoolean apiUp = new AtomicBoolean(true);
+        Thread flap = loop(running, () -> {
           Thread.sleep(15_000);
+          apiUp.set(false);
           api[0].close();
           Thread.sleep(15_000);
           api[0] = MockApiServer.start(InetAddress.getLoopbackAddress(), apiPort, 0);
           services(api[0], 20);
-        }));
+          apiUp.set(true);
+        });
 
         long churnStart = churned.get();
         double closesStart = closes(agent.scrape());
@@ -165,6 +169,12 @@ class SoakIT {
           }
         }
         running.set(false);
+        flap.interrupt();
+        flap.join();
+        if (!apiUp.get()) {
+          api[0] = MockApiServer.start(InetAddress.getLoopbackAddress(), apiPort, 0);
+          services(api[0], 20);
+        }
         PromText last = agent.scrape();
         String good = "127.0.0.1:" + fx.validPort() + ",app.test";
         String report = String.format("heap %s%nrss KiB %s%nthreads %s%n/probe %s%nchurned %d%nfailures %s",
@@ -204,7 +214,10 @@ class SoakIT {
           Thread.sleep(500);
           k = agent.scrape();
         }
-        assertThat(k.sum("sockscope_kubernetes_watch_synced")).as(agent.log()).isPositive();
+        assertThat(k.sum("sockscope_kubernetes_watch_synced")).as(agent.log())
+            .isPositive()
+            .isEqualTo((double) k.samples().stream()
+                .filter(s -> s.name().equals("sockscope_kubernetes_watch_synced")).count());
         http.close();
       }
     } finally {
