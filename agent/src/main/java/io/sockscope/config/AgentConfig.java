@@ -45,15 +45,22 @@ public record AgentConfig(
         role, port, procRoot, sockets, tls.withExtra(targets, caFiles), kubernetes, injector);
   }
 
-  /** Throws {@link ConfigException} naming the first invalid key. */
+  /** Throws a {@link ConfigException} with every invalid key, one line each. */
   public AgentConfig validate() {
-    Validation.range("port", port, 0, 65535);
-    if (procRoot.isBlank()) {
-      throw new ConfigException("procRoot: must not be empty");
-    }
-    sockets.validate();
-    tls.validate();
-    injector.validate(role);
+    Validation v = new Validation();
+    validate(v);
+    v.throwIfAny(null, java.util.Map.of());
     return this;
+  }
+
+  /** The checks that need nothing but the values (files and the environment: {@link StartChecks}). */
+  void validate(Validation v) {
+    v.range("port", port, 0, 65535);
+    if (procRoot.isBlank()) {
+      v.fail("procRoot", "must not be empty");
+    }
+    sockets.validate(v);
+    tls.validate(v);
+    injector.validate(v, role);
   }
 }

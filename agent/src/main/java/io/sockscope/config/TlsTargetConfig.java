@@ -18,19 +18,26 @@ public record TlsTargetConfig(
     return new TlsTargetConfig(parts[0].strip(), sni, null, null, null, null);
   }
 
-  void validate(String key) {
+  void validate(Validation v, String key) {
     if (address == null || address.isBlank()) {
-      throw new ConfigException(key + ".address: required (HOST:PORT)");
+      v.fail(key + ".address", "required (HOST:PORT)");
+    } else {
+      try {
+        HostPort.parse(key + ".address", address);
+      } catch (ConfigException e) {
+        v.report(key + ".address", e.getMessage());
+      }
     }
-    HostPort.parse(key + ".address", address);
-    if ((clientCert == null) != (clientKey == null)) {
-      throw new ConfigException(key + ": clientCert and clientKey go together");
+    if (clientCert != null && clientKey == null) {
+      v.fail(key + ".clientKey", "required with clientCert (both or neither)");
+    } else if (clientKey != null && clientCert == null) {
+      v.fail(key + ".clientCert", "required with clientKey (both or neither)");
     }
     if (serverName != null && !serverName.matches("[A-Za-z0-9._-]{1,253}")) {
-      throw new ConfigException(key + ".serverName: not a DNS name: '" + serverName + "'");
+      v.fail(key + ".serverName", "not a DNS name: '" + serverName + "'");
     }
     if (interval != null) {
-      Validation.positive(key + ".interval", interval);
+      v.duration(key + ".interval", interval, TlsConfig.MIN_INTERVAL, TlsConfig.MAX_INTERVAL);
     }
   }
 }
