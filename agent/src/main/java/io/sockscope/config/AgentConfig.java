@@ -61,6 +61,7 @@ public record AgentConfig(
     }
     sockets.validate(v);
     tls.validate(v);
+    kubernetes.validate(v);
     injector.validate(v, role);
   }
 }

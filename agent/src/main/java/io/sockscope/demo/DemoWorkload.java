@@ -26,8 +26,11 @@ import javax.net.ssl.SSLServerSocket;
  * panel and several alerts with data. On 127.0.0.1:
  *
  * <ul>
- *   <li>a backend whose client closes first, 5 times a second: TIME_WAIT piles up on the client
- *       side (~300 at any time, 60 s each) and every close is a local one;
+ *   <li>a backend whose client closes first, 5 times a second: a new connection per request to
+ *       one destination (the churn panels), TIME_WAIT piles up on the client side (~300 at any
+ *       time, 60 s each) and every close is a local one;
+ *   <li>the same backend once a second with a client that aborts (SO_LINGER 0: a RST instead of a
+ *       FIN): closes ended by a reset, on both sides;
  *   <li>a server that closes first after 12 s: the client sees peer closes;
  *   <li>a server that never closes what its clients closed: CLOSE_WAIT grows (the classic leak);
  *   <li>three HTTPS endpoints with certificates of known dates from a demo CA: one 6-day
@@ -65,6 +68,12 @@ public final class DemoWorkload implements AutoCloseable {
     int closer = w.server(s -> { write(s, "bye in 12 s\n"); sleep(Duration.ofSeconds(12)); s.close(); });
     int leaky = w.server(s -> { /* never closes: CLOSE_WAIT once the client has closed */ });
     w.loop(Duration.ofMillis(200), () -> { try (Socket c = new Socket(lo, backend)) { c.getInputStream().read(); } });
+    w.loop(Duration.ofSeconds(1), () -> {
+      try (Socket c = new Socket(lo, backend)) {
+        c.getInputStream().read();
+        c.setSoLinger(true, 0); // close() sends a RST and skips TIME_WAIT
+      }
+    });
     w.loop(Duration.ofSeconds(2), () -> Thread.ofVirtual().start(() -> {
       try (Socket c = new Socket(lo, closer)) {
         drain(c); // the server's FIN: a peer close

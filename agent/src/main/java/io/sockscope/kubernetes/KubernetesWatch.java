@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.sockscope.peers.PeerNames;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -29,6 +30,7 @@ public final class KubernetesWatch implements AutoCloseable {
   private final TargetIndex targets = new TargetIndex();
   private final PeerNameIndex peers = new PeerNameIndex();
   private final SecretInventory secrets = new SecretInventory();
+  private PeerNamePublisher publisher; // null unless publishing
   private SharedIndexInformer<Secret> secretInformer; // kept to check its cache holds no key
   private final ScheduledExecutorService monitor =
       Executors.newSingleThreadScheduledExecutor(
@@ -43,7 +45,7 @@ public final class KubernetesWatch implements AutoCloseable {
       KubernetesClient client, String namespace, Set<WatchedResource> plan) {
     KubernetesWatch w = new KubernetesWatch(namespace);
     w.required = WatchedResource.requiredIn(plan);
-    // The namespace prober's plan has Ingresses (discovery), the sidecar's EndpointSlices (peers).
+    // The namespace prober's plan has Ingresses (discovery) and EndpointSlices (peer names).
     boolean discovery = plan.contains(WatchedResource.INGRESSES);
     boolean naming = plan.contains(WatchedResource.ENDPOINTSLICES);
     if (plan.contains(WatchedResource.SERVICES)) {
@@ -116,6 +118,24 @@ public final class KubernetesWatch implements AutoCloseable {
     targets.onChange(listener);
   }
 
+  /**
+   * Publishes the peer-name table into ConfigMap {@code name} (debounced 2 s, retried every 10 s
+   * after a failure) for the sidecars of the namespace; closed with this watch.
+   */
+  public PeerNamePublisher publishPeerNames(KubernetesClient client, String name, int maxEntries) {
+    PeerNamePublisher p = new PeerNamePublisher(client, namespace, name, maxEntries,
+        java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(10), peers::table);
+    publisher = p;
+    peers.onChange(p::changed);
+    p.changed(); // an empty namespace still gets its (empty) table
+    return p;
+  }
+
+  /** The current address → Service table (empty unless the plan watches EndpointSlices). */
+  public io.sockscope.peers.PeerNameTable peerNameTable() {
+    return peers.table();
+  }
+
   /** Peer names; {@link PeerNames#NONE} when the plan does not watch EndpointSlices. */
   public PeerNames peerNames() {
     return health.containsKey(WatchedResource.ENDPOINTSLICES) ? peers : PeerNames.NONE;
@@ -165,6 +185,9 @@ public final class KubernetesWatch implements AutoCloseable {
   @Override
   public void close() {
     monitor.shutdownNow();
+    if (publisher != null) {
+      publisher.close();
+    }
     informers.forEach(SharedIndexInformer::close);
   }
 }

@@ -3,7 +3,8 @@ package io.sockscope.kubernetes;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import java.net.InetAddress;
+import io.sockscope.peers.PeerNameTable;
+import io.sockscope.peers.PeerNames;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,7 +21,8 @@ final class PeerNameIndex implements PeerNames {
 
   private final Map<String, List<String>> clusterIps = new HashMap<>(); // service key -> IPs
   private final Map<String, SliceIps> slices = new HashMap<>(); // slice key -> IPs
-  private volatile Map<String, String> snapshot = Map.of();
+  private volatile PeerNameTable snapshot = PeerNameTable.EMPTY;
+  private volatile Runnable onChange = () -> {};
 
   private record SliceIps(String name, List<String> ips) {}
 
@@ -90,28 +92,30 @@ final class PeerNameIndex implements PeerNames {
     clusterIps.forEach((name, ips) -> ips.forEach(ip -> merge(fromClusterIps, ip, name)));
     Map<String, String> next = new HashMap<>(fromEndpoints);
     next.putAll(fromClusterIps);
-    snapshot = Map.copyOf(next);
+    snapshot = new PeerNameTable(next);
+    onChange.run();
+  }
+
+  /** The current table (the namespace prober publishes it for the sidecars). */
+  PeerNameTable table() {
+    return snapshot;
+  }
+
+  /** {@code listener} runs after every change, on an informer thread: it must be quick. */
+  void onChange(Runnable listener) {
+    onChange = listener;
   }
 
   private static void merge(Map<String, String> map, String ip, String name) {
     map.merge(ip, name, (a, b) -> a.compareTo(b) <= 0 ? a : b);
   }
 
-  /** One spelling per address ("fd00::1" and "fd00:0:0:0:0:0:0:1" are the same peer). */
   static Optional<String> normalize(String ip) {
-    if (ip == null || ip.isBlank() || ip.equals("None")) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(InetAddress.ofLiteral(ip.trim()).getHostAddress());
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
-    }
+    return PeerNameTable.normalize(ip);
   }
 
   @Override
   public Optional<String> nameOf(String ip) {
-    Map<String, String> names = snapshot;
-    return names.isEmpty() ? Optional.empty() : normalize(ip).map(names::get);
+    return snapshot.nameOf(ip);
   }
 }

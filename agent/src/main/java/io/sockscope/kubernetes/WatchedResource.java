@@ -19,9 +19,8 @@ public enum WatchedResource {
 
   /**
    * What {@code /readyz} waits for. Only discovery (the prober's Services and Ingresses): Secrets
-   * are optional (a Role may omit them), and the sidecar's peer names must never gate readiness,
-   * because a sidecar's readiness is its application pod's: an API outage or a missing RoleBinding
-   * would take the application out of its Services.
+   * are optional (a Role may omit them), and peer names (EndpointSlices) are a nicety: the
+   * sidecars keep the last published table while the prober's watch recovers.
    */
   public static Set<WatchedResource> requiredIn(Set<WatchedResource> plan) {
     return plan.contains(INGRESSES)
@@ -30,22 +29,21 @@ public enum WatchedResource {
   }
 
   /**
-   * What a role watches: the sidecar names its peers (Services, EndpointSlices); the namespace
-   * prober discovers targets (Services, Ingresses) and inventories TLS Secrets; other roles
-   * watch nothing here.
+   * What a role watches: the namespace prober discovers targets (Services, Ingresses),
+   * inventories TLS Secrets and names peers for the sidecars (EndpointSlices); other roles watch
+   * nothing (the sidecar has no Kubernetes client: it reads the prober's published names).
    */
   public static Set<WatchedResource> planFor(Role role, KubernetesConfig config) {
     Set<WatchedResource> plan = EnumSet.noneOf(WatchedResource.class);
     if (!config.enabledFor(role)) {
       return plan;
     }
-    if (role == Role.SIDECAR && config.peerNames()) {
-      plan.add(SERVICES);
-      plan.add(ENDPOINTSLICES);
-    }
     if (role == Role.NAMESPACE_PROBER) {
       plan.add(SERVICES);
       plan.add(INGRESSES);
+      if (config.peerNames()) {
+        plan.add(ENDPOINTSLICES);
+      }
       if (config.secrets()) {
         plan.add(SECRETS);
       }

@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
+import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,18 +49,23 @@ public final class MetricsRegistry implements AutoCloseable {
     registry.getPrometheusRegistry().register(collector);
   }
 
-  /** The exposition for an {@code Accept} header (Prometheus text, or OpenMetrics on request). */
+  /**
+   * The exposition for an {@code Accept} header, negotiated as client_java's own server does:
+   * Prometheus text, OpenMetrics, or protobuf (the only format that carries native histograms).
+   */
   public Scrape scrape(String accept) {
-    String contentType = accept != null && accept.contains("application/openmetrics-text")
-        ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
-        : "text/plain; version=0.0.4; charset=utf-8";
+    ExpositionFormatWriter writer = Formats.FORMATS.findWriter(accept);
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 * 1024);
     try {
-      registry.scrape(out, contentType);
+      writer.write(out, registry.getPrometheusRegistry().scrape());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new Scrape(contentType, out.toByteArray());
+    return new Scrape(writer.getContentType(), out.toByteArray());
+  }
+
+  private static final class Formats {
+    static final ExpositionFormats FORMATS = ExpositionFormats.init();
   }
 
   public record Scrape(String contentType, byte[] body) {}

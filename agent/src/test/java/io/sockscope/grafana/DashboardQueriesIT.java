@@ -43,9 +43,21 @@ class DashboardQueriesIT {
   /** Not exported on this branch yet (their components are separate issues). */
   static final Map<String, String> PENDING = pending();
 
-  /** Metrics a dashboard uses that the agent cannot export yet, with the reason; empty today. */
+  /** Recording rule name → its expression: a rule over a pending metric is excused too. */
+  private static final Map<String, String> RECORDED = recorded();
+
+  /** Metrics a dashboard uses that the agent cannot export yet, with the reason. */
   private static Map<String, String> pending() {
-    return new LinkedHashMap<>();
+    Map<String, String> out = new LinkedHashMap<>();
+    String closeEvents = "issue 11: close events and per-destination accounting not merged yet";
+    for (String name : List.of("sockscope_tcp_peer_closes_total",
+        "sockscope_tcp_peer_retransmits_total", "sockscope_tcp_peer_rtt_seconds_bucket",
+        "sockscope_tcp_peer_rtt_seconds_sum", "sockscope_tcp_peer_rtt_seconds_count",
+        "sockscope_tcp_close_events_total", "sockscope_tcp_close_events_lost_total",
+        "sockscope_tcp_close_events_enabled")) {
+      out.put(name, closeEvents);
+    }
+    return out;
   }
 
   @Test
@@ -138,12 +150,36 @@ class DashboardQueriesIT {
   }
 
   static boolean excused(String expr) {
-    return PromQueries.metricNames(expr).stream()
+    return sourceMetrics(expr).stream()
         .anyMatch(n -> PENDING.containsKey(n) || NEEDS_KUBERNETES.containsKey(n));
   }
 
+  /** The metrics an expression reads, through the recording rules it uses (a rule over a rule). */
+  private static Set<String> sourceMetrics(String expr) {
+    Set<String> out = new TreeSet<>();
+    for (String n : PromQueries.metricNames(expr)) {
+      String recorded = RECORDED.get(n);
+      out.addAll(recorded == null ? Set.of(n) : sourceMetrics(recorded));
+    }
+    return out;
+  }
+
+  private static Map<String, String> recorded() {
+    Map<String, String> out = new LinkedHashMap<>();
+    try {
+      for (PromQueries.Query q : PromQueries.all()) {
+        if (q.kind() == PromQueries.Kind.RECORDING_RULE) {
+          out.put(q.where().substring(q.where().indexOf(" / ") + 3), q.expr());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return out;
+  }
+
   private static String reason(String expr) {
-    return PromQueries.metricNames(expr).stream()
+    return sourceMetrics(expr).stream()
         .map(n -> PENDING.getOrDefault(n, NEEDS_KUBERNETES.get(n)))
         .filter(java.util.Objects::nonNull).distinct().reduce((a, b) -> a + "; " + b).orElse("");
   }

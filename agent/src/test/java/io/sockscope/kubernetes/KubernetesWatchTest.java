@@ -1,5 +1,6 @@
 package io.sockscope.kubernetes;
 
+import io.sockscope.peers.PeerNames;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -1,4 +1,4 @@
-package io.sockscope.kubernetes;
+package io.sockscope.peers;
 
 import java.util.Optional;
 
