@@ -36,12 +36,13 @@ public final class Agent implements AutoCloseable {
 
   /** Starts every feature of {@code config.role()} and the HTTP server. */
   public static Agent start(AgentConfig config, boolean demo) {
+    io.sockscope.tls.ChainLimit.apply(config.tls().maxChainLength()); // before any TLS context
     Agent agent = new Agent();
     try {
       if (demo) {
         DemoWorkload workload = agent.host.closeOnStop(startDemo());
         config = config.withTls(workload.endpoints().stream()
-            .map(e -> new TlsTargetConfig(e.address(), e.serverName(), null, null, null, null)).toList(),
+            .map(e -> new TlsTargetConfig(e.address(), e.serverName(), null, null, null, null, null)).toList(),
             List.of(workload.caFile().toString())).validate();
       }
       List<Feature> features = Roles.features(config);
@@ -51,7 +52,7 @@ public final class Agent implements AutoCloseable {
         }
         f.start(agent.host);
       }
-      agent.http = agent.host.closeOnStop(HttpServer.start(Roles.http(config), "0.0.0.0", config.port(),
+      agent.http = agent.host.closeOnStop(HttpServer.start(Roles.http(config), config.bindAddress(), config.port(),
           new HttpServer.Services(agent.metrics, agent.host.readiness(), agent.host.snapshotSections(),
               new StatusPage(agent.build.version(), agent.host::statusSections),
               agent.host.probe().orElse(null))));
@@ -62,8 +63,9 @@ public final class Agent implements AutoCloseable {
       }
       throw new StartupException(describe(e), e);
     }
-    logger.log(Level.INFO, "sockscope started: role " + config.role().flag() + ", http://0.0.0.0:"
-        + agent.http.port() + "/metrics");
+    String bind = config.bindAddress();
+    logger.log(Level.INFO, "sockscope started: role " + config.role().flag() + ", http://"
+        + io.sockscope.util.HostPortText.format(bind, agent.http.port()) + "/metrics");
     return agent;
   }
 
@@ -103,7 +105,7 @@ public final class Agent implements AutoCloseable {
   }
 
   /**
-   * The TLS scheduler: {@code setTargets("peer" | "service" | "ingress", targets)} feeds it,
+   * The TLS scheduler: {@code setTargets(ProbeSource.PEER | SERVICE | INGRESS, targets)} feeds it,
    * {@code summaries()} gives the status page's rows.
    */
   public ProbeScheduler tlsScheduler() {

@@ -7,13 +7,12 @@ import io.sockscope.kubernetes.KubernetesClients;
 import io.sockscope.kubernetes.KubernetesWatch;
 import io.sockscope.kubernetes.PodIdentity;
 import io.sockscope.kubernetes.ServedCertificates;
-import io.sockscope.kubernetes.TargetSource;
 import io.sockscope.kubernetes.WatchedResource;
 import io.sockscope.metrics.KubernetesCollector;
 import io.sockscope.metrics.PeerNamePublisherMetrics;
 import io.sockscope.tls.CertificateFacts;
 import io.sockscope.tls.ProbeResult;
-import io.sockscope.tls.ProbeTarget;
+import io.sockscope.tls.ProbeSource;
 import io.sockscope.tls.TargetState;
 import java.util.Set;
 
@@ -47,14 +46,16 @@ final class KubernetesFeature implements Feature {
     KubernetesConfig k = config.kubernetes();
     PodIdentity identity = PodIdentity.fromEnvironment(k.namespace());
     KubernetesClient client = host.closeOnStop(KubernetesClients.create());
-    KubernetesWatch watch = host.closeOnStop(KubernetesWatch.start(client, identity.namespace(), plan));
+    KubernetesWatch watch = host.closeOnStop(KubernetesWatch.start(client, identity.namespace(), plan,
+        new KubernetesWatch.Settings(k.backendsPerService(), k.maxStoredCertificates())));
     // Discovered targets replace each source's list at every change; "stored vs served" reads
     // the leaf fingerprint of the last handshake that presented a certificate.
     watch.onTargets(list -> {
-      for (TargetSource source : TargetSource.values()) {
-        tls.setTargets(source.label(), list.stream()
+      for (ProbeSource source : java.util.List.of(
+          ProbeSource.SERVICE, ProbeSource.INGRESS, ProbeSource.BACKEND)) {
+        tls.setTargets(source, list.stream()
             .filter(t -> t.source() == source)
-            .map(t -> ProbeTarget.of(t.host(), t.port(), t.explicitServerName(), source.label()))
+            .map(io.sockscope.kubernetes.DiscoveredTarget::probeTarget)
             .toList());
       }
     });
@@ -62,7 +63,7 @@ final class KubernetesFeature implements Feature {
         .map(TargetState::lastPresented)
         .flatMap(ProbeResult::leaf)
         .map(CertificateFacts::fingerprintSha256);
-    host.metrics().register(new KubernetesCollector(watch, () -> served));
+    KubernetesCollector.bind(watch, () -> served, host.metrics());
     host.readiness().require("kubernetes", watch::ready);
     host.snapshot("kubernetes", watch::describe);
     host.status(() -> KubernetesStatus.section(watch));

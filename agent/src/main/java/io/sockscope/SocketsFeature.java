@@ -2,7 +2,6 @@ package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
 import io.sockscope.config.Durations;
-import io.sockscope.config.HostPort;
 import io.sockscope.config.SocketsConfig;
 import io.sockscope.metrics.SocketMetrics;
 import io.sockscope.metrics.SocketStatus;
@@ -12,6 +11,7 @@ import io.sockscope.sockets.NetlinkSockDiag;
 import io.sockscope.sockets.ProcfsSource;
 import io.sockscope.sockets.SocketSampler;
 import io.sockscope.sockets.SocketSource;
+import io.sockscope.tls.ProbeSource;
 import io.sockscope.tls.ProbeTarget;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,10 +33,20 @@ final class SocketsFeature implements Feature {
   private final PeerNames names;
   private final TlsFeature tls;
 
+  /** Checks the socket tables now: a one-line error before any feature starts or logs. */
   SocketsFeature(AgentConfig config, PeerNames names, TlsFeature tls) {
     this.config = config;
     this.names = names;
     this.tls = tls;
+    checkReadable(Path.of(config.procRoot()));
+  }
+
+  private static void checkReadable(Path procRoot) {
+    try {
+      KernelCounters.read(procRoot);
+    } catch (IOException e) {
+      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
+    }
   }
 
   @Override
@@ -51,6 +61,7 @@ final class SocketsFeature implements Feature {
         metrics);
     holder.set(sampler);
     metrics.bindCounters(sampler);
+    metrics.capListenPorts(s.maxListenPorts(), host.metrics().seriesCut());
     host.metrics().register(metrics);
     host.closeOnStop(sampler);
     host.readiness().require("first socket dump", sampler::ready);
@@ -77,10 +88,8 @@ final class SocketsFeature implements Feature {
     AtomicReference<List<String>> last = new AtomicReference<>(List.of());
     sampler.subscribe(snap -> {
       if (!snap.clientEndpoints().equals(last.getAndSet(snap.clientEndpoints()))) {
-        tls.setTargets("peer", snap.clientEndpoints().stream().map(hp -> {
-          HostPort h = HostPort.parse("peer", hp);
-          return ProbeTarget.of(h.host(), h.port(), null, "peer");
-        }).toList());
+        tls.setTargets(ProbeSource.PEER, snap.clientEndpoints().stream()
+            .map(hp -> ProbeTarget.parse(hp, ProbeSource.PEER)).toList());
       }
     });
     logger.log(System.Logger.Level.INFO, "TLS probes: peers on ports " + config.tls().peerPorts() + " become targets");
@@ -92,11 +101,6 @@ final class SocketsFeature implements Feature {
    * process's view, a fixture tree) means procfs.
    */
   private SocketSource openSource(Path procRoot) {
-    try {
-      KernelCounters.read(procRoot);
-    } catch (IOException e) {
-      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
-    }
     SocketsConfig.SourceKind kind = config.sockets().source();
     if (kind == SocketsConfig.SourceKind.NETLINK) {
       try {

@@ -19,6 +19,18 @@ import java.util.List;
 final class StatusSections {
   private StatusSections() {}
 
+  /**
+   * Days left, one decimal; an expired certificate says so ("-0.0" was what a certificate expired
+   * an hour ago showed; issue 13).
+   */
+  static String daysLeft(double days) {
+    if (days >= 0) {
+      return String.format(Locale.ROOT, "%.1f", days);
+    }
+    String ago = String.format(Locale.ROOT, "%.1f", -days);
+    return ago.equals("0.0") ? "expired" : "expired " + ago + " d ago";
+  }
+
   static Section tls(List<TargetSummary> targets) {
     List<List<String>> rows = new ArrayList<>();
     long failing = 0;
@@ -31,8 +43,8 @@ final class StatusSections {
       String problem = t.verified() ? "ok"
           : !t.reasons().isEmpty() ? String.join(", ", t.reasons())
           : t.stage() == null ? "not probed yet" : t.stage() + ": " + t.reason();
-      rows.add(List.of(t.target(), t.source(),
-          t.daysLeft() == null ? "–" : String.format(Locale.ROOT, "%.1f", t.daysLeft()),
+      rows.add(List.of(t.target(), t.source(), t.protocol(),
+          t.daysLeft() == null ? "–" : daysLeft(t.daysLeft()),
           t.verified() ? "yes" : "no", problem,
           t.version() == null ? "–" : t.version(),
           t.handshakeP50() == null ? "–" : String.format(Locale.ROOT, "%.1f ms", t.handshakeP50().toNanos() / 1e6)));
@@ -40,10 +52,11 @@ final class StatusSections {
     List<Figure> figures = List.of(
         new Figure("targets", Integer.toString(targets.size()), false),
         new Figure("failing", Long.toString(failing), failing > 0),
-        new Figure("soonest expiry", soonest == Double.MAX_VALUE ? "–" : String.format(Locale.ROOT, "%.1f d", soonest),
+        new Figure("soonest expiry", soonest == Double.MAX_VALUE ? "–"
+            : soonest < 0 ? daysLeft(soonest) : String.format(Locale.ROOT, "%.1f d", soonest),
             soonest < 7));
     return new Section("TLS endpoints", figures, List.of(new Table("Targets",
-        List.of("target", "source", "days left", "verified", "reason", "version", "handshake p50"), rows,
+        List.of("target", "source", "protocol", "days left", "verified", "reason", "version", "handshake p50"), rows,
         "No TLS targets: add --tls-target HOST:PORT, tls.targets in the configuration, or run in a cluster.")));
   }
 

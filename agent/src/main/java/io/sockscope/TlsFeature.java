@@ -1,7 +1,6 @@
 package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
-import io.sockscope.config.HostPort;
 import io.sockscope.config.TlsConfig;
 import io.sockscope.config.TlsTargetConfig;
 import io.sockscope.metrics.ProbeEndpoint;
@@ -9,6 +8,7 @@ import io.sockscope.metrics.TlsMetrics;
 import io.sockscope.tls.AdhocProbe;
 import io.sockscope.tls.AllowList;
 import io.sockscope.tls.ProbeScheduler;
+import io.sockscope.tls.ProbeSource;
 import io.sockscope.tls.ProbeTarget;
 import io.sockscope.tls.TlsProber;
 import io.sockscope.tls.TrustAnchors;
@@ -47,26 +47,26 @@ final class TlsFeature implements Feature {
     statics = config.targets().stream().map(TlsFeature::probeTarget).toList();
     prober = new TlsProber(anchors, Clock.systemUTC());
     scheduler = new ProbeScheduler(prober::probe, config.interval(), config.timeout(),
-        config.concurrency(), Clock.systemUTC());
+        config.concurrency(), Clock.systemUTC(), config.maxTargets());
   }
 
   @Override
   public void start(FeatureHost host) {
     host.closeOnStop(prober);
     host.closeOnStop(scheduler);
-    TlsMetrics.bind(scheduler, host.metrics());
-    scheduler.setTargets("static", statics);
+    TlsMetrics.bind(scheduler, host.metrics(), config.maxDnsNamesLength());
+    scheduler.setTargets(ProbeSource.STATIC, statics);
     host.snapshot("tls", scheduler::summaries);
     host.status(() -> StatusSections.tls(scheduler.summaries()));
     host.serveProbe(new ProbeEndpoint(new AdhocProbe(config.probeEndpoint().enabled(), prober,
         statics, AllowList.parse(config.probeEndpoint().allow()), config.timeout(),
-        InetAddress::getByName)));
+        InetAddress::getByName, config.probeEndpoint().maxConcurrent())));
     logger.log(System.Logger.Level.INFO, "TLS probes: " + statics.size() + " static target(s), "
         + anchors.size() + " trust anchors");
   }
 
   /** Replaces the targets of one source ({@code peer}, {@code service}, {@code ingress}). */
-  void setTargets(String source, List<ProbeTarget> targets) {
+  void setTargets(ProbeSource source, List<ProbeTarget> targets) {
     scheduler.setTargets(source, targets);
   }
 
@@ -76,16 +76,11 @@ final class TlsFeature implements Feature {
 
   /** Files are checked here, at start-up (a one-line error), not at the first probe. */
   private static ProbeTarget probeTarget(TlsTargetConfig t) {
-    HostPort hp = HostPort.parse("tls.targets", t.address());
     for (String f : Arrays.asList(t.caFile(), t.clientCert(), t.clientKey())) {
       if (f != null && !Files.isReadable(Path.of(f))) {
         throw new StartupException("tls.targets (" + t.address() + "): cannot read '" + f + "'");
       }
     }
-    return new ProbeTarget(hp.host(), hp.port(), t.serverName(),
-        t.caFile() == null ? List.of() : List.of(Path.of(t.caFile())),
-        t.clientCert() == null ? null : Path.of(t.clientCert()),
-        t.clientKey() == null ? null : Path.of(t.clientKey()),
-        t.interval(), "static");
+    return t.target();
   }
 }

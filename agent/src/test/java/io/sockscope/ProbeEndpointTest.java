@@ -86,4 +86,73 @@ class ProbeEndpointTest {
           .isEqualTo(400);
     }
   }
+
+  /**
+   * Issue 13: 12 concurrent probes of a tarpit made /healthz and /metrics time out for 60 s (the
+   * liveness probe would restart the pod). Now /probe runs on its own bounded pool: 16 callers
+   * get 4 probes running and 12 answers of 429 at once, and health and scrapes keep answering.
+   */
+  @Test
+  void healthAndScrapesNeverWaitForProbes() throws Exception {
+    try (var tarpit = new java.net.ServerSocket(0, 100, java.net.InetAddress.getLoopbackAddress());
+        Agent a = Agent.start(config(true, List.of("127.0.0.0/8")), false)) {
+      // ready first (the first socket dump): this test is about probes, not start-up
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(a.readiness()::ready);
+      List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+      Thread.ofVirtual().start(() -> {
+        try {
+          while (true) {
+            held.add(tarpit.accept()); // accepted, never answered
+          }
+        } catch (java.io.IOException closed) {
+          // test over
+        }
+      });
+      var uri = URI.create("http://127.0.0.1:" + a.port() + "/probe?target=127.0.0.1:" + tarpit.getLocalPort());
+      List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> probes = new java.util.ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        probes.add(HTTP.sendAsync(
+            HttpRequest.newBuilder(uri).header("X-Prometheus-Scrape-Timeout-Seconds", "30").build(),
+            HttpResponse.BodyHandlers.ofString()));
+      }
+      // the 12 beyond the pool are refused at once, without waiting for the tarpit
+      java.util.concurrent.CompletableFuture.anyOf(probes.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .get(10, java.util.concurrent.TimeUnit.SECONDS);
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+          .until(() -> probes.stream().filter(java.util.concurrent.CompletableFuture::isDone).count() == 12);
+      assertThat(probes.stream().filter(java.util.concurrent.CompletableFuture::isDone)
+          .map(java.util.concurrent.CompletableFuture::join).map(HttpResponse::statusCode))
+          .hasSize(12).containsOnly(429);
+      // 4 probes hang on the tarpit now; every health check and scrape still answers
+      for (int i = 0; i < 10; i++) {
+        for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+          var r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.port() + path))
+              .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).as(path).isEqualTo(200);
+        }
+      }
+      assertThat(probes.stream().filter(f -> !f.isDone()).count()).as("probes still on the tarpit").isEqualTo(4);
+      assertThat(held).hasSizeGreaterThanOrEqualTo(4);
+      probes.forEach(f -> f.cancel(true));
+    }
+  }
+
+  /** Issue 13: /probe of a configured target said source="static" where the docs say adhoc. */
+  @Test
+  void configuredTargetProbedAdhocIsLabelledAdhoc(@TempDir Path dir) throws Exception {
+    Instant until = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofDays(12));
+    try (var fx = TlsFixtures.start(dir, until.minus(Duration.ofDays(20)), until)) {
+      String address = "127.0.0.1:" + fx.validPort();
+      var tls = new TlsConfig(null, null, null,
+          List.of(new io.sockscope.config.TlsTargetConfig(address, null, null, null, null, null, null)),
+          null, null, null, new TlsConfig.ProbeEndpointConfig(true, List.of()));
+      try (Agent a = Agent.start(new AgentConfig(Role.LOCAL, 0, null, null, tls, null, null), false)) {
+        var r = get(a, "target=" + address, null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body())
+            .contains("sockscope_tls_probe_success{source=\"adhoc\",target=\"" + address + "\"}")
+            .doesNotContain("source=\"static\"");
+      }
+    }
+  }
 }

@@ -13,7 +13,8 @@ public record AgentConfig(
     SocketsConfig sockets,
     TlsConfig tls,
     KubernetesConfig kubernetes,
-    InjectorConfig injector) {
+    InjectorConfig injector,
+    String bindAddress) {
 
   public static final int DEFAULT_PORT = 9102;
 
@@ -25,24 +26,42 @@ public record AgentConfig(
     tls = tls == null ? TlsConfig.defaults() : tls;
     kubernetes = kubernetes == null ? KubernetesConfig.defaults() : kubernetes;
     injector = injector == null ? InjectorConfig.defaults() : injector;
+    bindAddress = bindAddress == null ? "0.0.0.0" : bindAddress;
+  }
+
+  /** Listening on every address (the form tests and older callers use). */
+  public AgentConfig(
+      Role role,
+      Integer port,
+      String procRoot,
+      SocketsConfig sockets,
+      TlsConfig tls,
+      KubernetesConfig kubernetes,
+      InjectorConfig injector) {
+    this(role, port, procRoot, sockets, tls, kubernetes, injector, null);
   }
 
   public static AgentConfig defaults() {
-    return new AgentConfig(null, null, null, null, null, null, null);
+    return new AgentConfig(null, null, null, null, null, null, null, null);
   }
 
   AgentConfig withRole(Role r) {
-    return new AgentConfig(r, port, procRoot, sockets, tls, kubernetes, injector);
+    return new AgentConfig(r, port, procRoot, sockets, tls, kubernetes, injector, bindAddress);
   }
 
   AgentConfig withPort(int p) {
-    return new AgentConfig(role, p, procRoot, sockets, tls, kubernetes, injector);
+    return new AgentConfig(role, p, procRoot, sockets, tls, kubernetes, injector, bindAddress);
+  }
+
+  AgentConfig withBindAddress(String a) {
+    return new AgentConfig(role, port, procRoot, sockets, tls, kubernetes, injector, a);
   }
 
   /** Adds TLS targets and trust anchors (flags, the demo); validate afterwards. */
   public AgentConfig withTls(List<TlsTargetConfig> targets, List<String> caFiles) {
     return new AgentConfig(
-        role, port, procRoot, sockets, tls.withExtra(targets, caFiles), kubernetes, injector);
+        role, port, procRoot, sockets, tls.withExtra(targets, caFiles), kubernetes, injector,
+        bindAddress);
   }
 
   /** Throws a {@link ConfigException} with every invalid key, one line each. */
@@ -56,6 +75,10 @@ public record AgentConfig(
   /** The checks that need nothing but the values (files and the environment: {@link StartChecks}). */
   void validate(Validation v) {
     v.range("port", port, 0, 65535);
+    if (!bindAddress.matches("[0-9A-Fa-f.:]+")) {
+      v.report("bindAddress", "bindAddress (--bind): must be an IP address such as 0.0.0.0,"
+          + " 127.0.0.1 or :: (got '" + bindAddress + "')");
+    }
     if (procRoot.isBlank()) {
       v.fail("procRoot", "must not be empty");
     }

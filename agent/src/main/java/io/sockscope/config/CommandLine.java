@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stable command line (docs/configuration.md): {@code [--config FILE] [--check-config] [--role R] [--port
+ * The stable command line (docs/architecture.md): {@code [--config FILE] [--check-config] [--role R] [--port
  * N] [--tls-target HOST:PORT[,SNI]]... [--tls-ca-file PEM]... [demo]}. Flags win over the file.
  */
 public record CommandLine(
@@ -17,18 +17,21 @@ public record CommandLine(
     List<String> tlsCaFiles,
     boolean demo,
     boolean help,
-    boolean version) {
+    boolean version,
+    String bind) {
 
   public static final String USAGE =
       """
       usage: sockscope [--config FILE] [--check-config] [--role sidecar|namespace-prober|injector|local]
-                       [--port N] [--tls-target HOST:PORT[,SERVER_NAME]]... [--tls-ca-file PEM]... [demo]
+                       [--port N] [--bind ADDRESS] [--tls-target HOST:PORT[,SERVER_NAME]]...
+                       [--tls-ca-file PEM]... [demo]
 
         --config FILE        YAML configuration (see docs/configuration.md); without it: local role
         --check-config       run every check start runs (values, files, procRoot, namespace)
                              and exit: 0 valid, 2 invalid (every problem on its own line)
         --role ROLE          local (default), sidecar, namespace-prober or injector
         --port N             HTTP port for /metrics, /healthz, /readyz, / (default 9102)
+        --bind ADDRESS       address the HTTP port listens on (default 0.0.0.0: all IPv4)
         --tls-target T       probe HOST:PORT, optionally with a server name (SNI); repeatable
         --tls-ca-file PEM    extra trust anchors for the TLS probes; repeatable
         demo                 run a built-in workload (HTTPS server, clients) beside the agent
@@ -44,6 +47,7 @@ public record CommandLine(
     boolean version = false;
     Role role = null;
     Integer port = null;
+    String bind = null;
     List<String> targets = new ArrayList<>();
     List<String> cas = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -59,6 +63,7 @@ public record CommandLine(
         case "--check-config" -> check = true;
         case "--role" -> role = parseRole(value != null ? value : next(args, ++i, a));
         case "--port" -> port = parsePort(value != null ? value : next(args, ++i, a));
+        case "--bind" -> bind = value != null ? value : next(args, ++i, a);
         case "--tls-target" -> targets.add(target(value != null ? value : next(args, ++i, a)));
         case "--tls-ca-file" -> cas.add(value != null ? value : next(args, ++i, a));
         case "demo" -> demo = true;
@@ -67,7 +72,7 @@ public record CommandLine(
         default -> throw new ConfigException("unknown argument '" + a + "' (see --help)");
       }
     }
-    return new CommandLine(config, check, role, port, targets, cas, demo, help, version);
+    return new CommandLine(config, check, role, port, targets, cas, demo, help, version, bind);
   }
 
   private static String next(String[] args, int i, String flag) {
@@ -98,7 +103,11 @@ public record CommandLine(
   }
 
   private static String target(String v) {
-    HostPort.parse("--tls-target", v.split(",", 2)[0].strip());
+    try {
+      io.sockscope.tls.ProbeTarget.parse(v, io.sockscope.tls.ProbeSource.STATIC);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("--tls-target: " + e.getMessage());
+    }
     return v;
   }
 }

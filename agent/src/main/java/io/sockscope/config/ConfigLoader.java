@@ -98,6 +98,9 @@ public final class ConfigLoader {
     if (cli.port() != null) {
       c = c.withPort(cli.port());
     }
+    if (cli.bind() != null) {
+      c = c.withBindAddress(cli.bind());
+    }
     List<TlsTargetConfig> targets = cli.tlsTargets().stream().map(TlsTargetConfig::fromFlag).toList();
     if (!targets.isEmpty() || !cli.tlsCaFiles().isEmpty()) {
       c = c.withTls(targets, cli.tlsCaFiles());

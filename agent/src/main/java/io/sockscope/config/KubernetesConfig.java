@@ -8,6 +8,13 @@ package io.sockscope.config;
  * into the ConfigMap {@code peerNamesConfigMap} (none when unset), at most {@code peerNamesMax}
  * addresses, and exports at most {@code peerServiceInfoMax} {@code sockscope_peer_service_info}
  * series; the sidecar reads the mounted table from {@code peerNamesFile}.
+ *
+ * @param backendsPerService ready endpoints probed per Service port beside the Service address
+ *     (the cap of the {@code backend} targets; 0 turns per-backend probes off)
+ * @param opaqueSecrets also read certificates from Opaque Secrets (PEM, PKCS#12, JKS); needs
+ *     {@code secrets}
+ * @param configMaps read CA bundles (PEM certificates) from ConfigMaps
+ * @param maxStoredCertificates cap of the per-certificate series of Secrets and ConfigMaps
  */
 public record KubernetesConfig(
     Boolean enabled,
@@ -17,7 +24,11 @@ public record KubernetesConfig(
     String peerNamesConfigMap,
     String peerNamesFile,
     Integer peerNamesMax,
-    Integer peerServiceInfoMax) {
+    Integer peerServiceInfoMax,
+    Integer backendsPerService,
+    Boolean opaqueSecrets,
+    Boolean configMaps,
+    Integer maxStoredCertificates) {
 
   public static final String DEFAULT_PEER_NAMES_FILE = "/etc/sockscope/peers/peers";
 
@@ -27,10 +38,27 @@ public record KubernetesConfig(
     peerNamesFile = peerNamesFile == null ? DEFAULT_PEER_NAMES_FILE : peerNamesFile;
     peerNamesMax = peerNamesMax == null ? 10_000 : peerNamesMax;
     peerServiceInfoMax = peerServiceInfoMax == null ? 2_000 : peerServiceInfoMax;
+    backendsPerService = backendsPerService == null ? 20 : backendsPerService;
+    opaqueSecrets = opaqueSecrets == null || opaqueSecrets;
+    configMaps = configMaps == null || configMaps;
+    maxStoredCertificates = maxStoredCertificates == null ? 1000 : maxStoredCertificates;
   }
 
   public KubernetesConfig(Boolean enabled, String namespace, Boolean peerNames, Boolean secrets) {
-    this(enabled, namespace, peerNames, secrets, null, null, null, null);
+    this(enabled, namespace, peerNames, secrets, null, null, null, null, null, null, null, null);
+  }
+
+  /** The certificate-source settings of the namespace prober, the rest by default. */
+  public static KubernetesConfig certificateSources(Boolean secrets, Integer backendsPerService,
+      Boolean opaqueSecrets, Boolean configMaps) {
+    return new KubernetesConfig(null, null, null, secrets, null, null, null, null,
+        backendsPerService, opaqueSecrets, configMaps, null);
+  }
+
+  public KubernetesConfig withPeerNames(boolean on) {
+    return new KubernetesConfig(enabled, namespace, on, secrets, peerNamesConfigMap, peerNamesFile,
+        peerNamesMax, peerServiceInfoMax, backendsPerService, opaqueSecrets, configMaps,
+        maxStoredCertificates);
   }
 
   public static KubernetesConfig defaults() {
@@ -47,5 +75,7 @@ public record KubernetesConfig(
     if (peerNamesFile.isBlank()) {
       v.fail("kubernetes.peerNamesFile", "must not be empty");
     }
+    v.range("kubernetes.backendsPerService", backendsPerService, 0, 1000);
+    v.range("kubernetes.maxStoredCertificates", maxStoredCertificates, 0, 100_000);
   }
 }

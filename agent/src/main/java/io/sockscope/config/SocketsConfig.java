@@ -12,7 +12,8 @@ public record SocketsConfig(
     Duration counterInterval,
     Duration dumpInterval,
     Integer topPeers,
-    Double earlyDumpJump) {
+    Double earlyDumpJump,
+    Integer maxListenPorts) {
 
   public enum SourceKind {
     AUTO,
@@ -36,10 +37,11 @@ public record SocketsConfig(
     dumpInterval = dumpInterval == null ? Duration.ofSeconds(10) : dumpInterval;
     topPeers = topPeers == null ? 20 : topPeers;
     earlyDumpJump = earlyDumpJump == null ? 0.2 : earlyDumpJump;
+    maxListenPorts = maxListenPorts == null ? 64 : maxListenPorts;
   }
 
   public static SocketsConfig defaults() {
-    return new SocketsConfig(null, null, null, null, null, null);
+    return new SocketsConfig(null, null, null, null, null, null, null);
   }
 
   /** Tier 0 reads a few small files (~25 µs); a dump costs 51–97 ms at 100k sockets. */
@@ -53,6 +55,7 @@ public record SocketsConfig(
     v.duration("sockets.counterInterval", counterInterval, MIN_COUNTER_INTERVAL, MAX_COUNTER_INTERVAL);
     v.duration("sockets.dumpInterval", dumpInterval, MIN_DUMP_INTERVAL, MAX_DUMP_INTERVAL);
     v.range("sockets.topPeers", topPeers, 1, 1000);
+    v.range("sockets.maxListenPorts", maxListenPorts, 1, 65_535);
     if (!(earlyDumpJump > 0)) {
       v.fail("sockets.earlyDumpJump", "must be > 0 (got " + earlyDumpJump + ")");
     }

@@ -12,13 +12,24 @@ public record TlsConfig(
     List<String> caFiles,
     List<Integer> peerPorts,
     Boolean peerTargets,
-    ProbeEndpointConfig probeEndpoint) {
+    ProbeEndpointConfig probeEndpoint,
+    Integer maxTargets,
+    Integer maxDnsNamesLength,
+    Integer maxChainLength) {
 
-  /** {@code tls.probeEndpoint}: the ad-hoc {@code /probe} route, off by default (SSRF risk). */
-  public record ProbeEndpointConfig(Boolean enabled, List<String> allow) {
+  /**
+   * {@code tls.probeEndpoint}: the ad-hoc {@code /probe} route, off by default (SSRF risk); at
+   * most {@code maxConcurrent} probes at once, more are answered 429.
+   */
+  public record ProbeEndpointConfig(Boolean enabled, List<String> allow, Integer maxConcurrent) {
     public ProbeEndpointConfig {
       enabled = enabled != null && enabled;
       allow = allow == null ? List.of() : List.copyOf(allow);
+      maxConcurrent = maxConcurrent == null ? 4 : maxConcurrent;
+    }
+
+    public ProbeEndpointConfig(Boolean enabled, List<String> allow) {
+      this(enabled, allow, null);
     }
   }
 
@@ -30,6 +41,23 @@ public record TlsConfig(
     caFiles = caFiles == null ? List.of() : List.copyOf(caFiles);
     peerPorts = peerPorts == null ? List.of(443, 8443, 6443, 9443) : List.copyOf(peerPorts);
     probeEndpoint = probeEndpoint == null ? new ProbeEndpointConfig(null, null) : probeEndpoint;
+    maxTargets = maxTargets == null ? 256 : maxTargets;
+    maxDnsNamesLength = maxDnsNamesLength == null ? 1024 : maxDnsNamesLength;
+    maxChainLength = maxChainLength == null ? 64 : maxChainLength;
+  }
+
+  /** Without the caps (kept at their defaults): the form tests and older callers use. */
+  public TlsConfig(
+      Duration interval,
+      Duration timeout,
+      Integer concurrency,
+      List<TlsTargetConfig> targets,
+      List<String> caFiles,
+      List<Integer> peerPorts,
+      Boolean peerTargets,
+      ProbeEndpointConfig probeEndpoint) {
+    this(interval, timeout, concurrency, targets, caFiles, peerPorts, peerTargets, probeEndpoint,
+        null, null, null);
   }
 
   public static TlsConfig defaults() {
@@ -46,7 +74,8 @@ public record TlsConfig(
     t.addAll(extraTargets);
     var c = new java.util.ArrayList<>(caFiles);
     c.addAll(extraCaFiles);
-    return new TlsConfig(interval, timeout, concurrency, t, c, peerPorts, peerTargets, probeEndpoint);
+    return new TlsConfig(interval, timeout, concurrency, t, c, peerPorts, peerTargets, probeEndpoint,
+        maxTargets, maxDnsNamesLength, maxChainLength);
   }
 
   static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
@@ -58,6 +87,10 @@ public record TlsConfig(
     v.duration("tls.interval", interval, MIN_INTERVAL, MAX_INTERVAL);
     v.duration("tls.timeout", timeout, MIN_TIMEOUT, MAX_TIMEOUT);
     v.range("tls.concurrency", concurrency, 1, 4096);
+    v.range("tls.maxTargets", maxTargets, 1, 100_000);
+    v.range("tls.maxDnsNamesLength", maxDnsNamesLength, 64, 65_536);
+    v.range("tls.maxChainLength", maxChainLength, 1, 1000);
+    v.range("tls.probeEndpoint.maxConcurrent", probeEndpoint.maxConcurrent(), 1, 1024);
     for (int i = 0; i < targets.size(); i++) {
       targets.get(i).validate(v, "tls.targets[" + i + "]");
     }

@@ -1,31 +1,44 @@
 package io.sockscope.config;
 
+import io.sockscope.tls.ProbeProtocol;
+import io.sockscope.tls.ProbeSource;
+import io.sockscope.tls.ProbeTarget;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
-/** One configured TLS target ({@code tls.targets[]}). */
+/**
+ * One configured TLS target ({@code tls.targets[]}).
+ *
+ * @param protocol the step before TLS: {@code tls} (also {@code https}, {@code none}), {@code
+ *     postgres}, {@code mysql}, {@code smtp}, {@code imap}, {@code pop3}, {@code ldap}; null = by
+ *     the well-known port (docs/configuration.md)
+ */
 public record TlsTargetConfig(
     String address,
     String serverName,
     String caFile,
     String clientCert,
     String clientKey,
-    Duration interval) {
+    Duration interval,
+    String protocol) {
 
   /** Parses the command-line form {@code HOST:PORT[,SERVER_NAME]}. */
   public static TlsTargetConfig fromFlag(String flag) {
-    String[] parts = flag.split(",", 2);
-    String sni = parts.length == 2 && !parts[1].isBlank() ? parts[1].strip() : null;
-    return new TlsTargetConfig(parts[0].strip(), sni, null, null, null, null);
+    ProbeTarget t = ProbeTarget.parse(flag, ProbeSource.STATIC);
+    return new TlsTargetConfig(t.address(), t.serverName(), null, null, null, null, null);
   }
 
   void validate(Validation v, String key) {
     if (address == null || address.isBlank()) {
       v.fail(key + ".address", "required (HOST:PORT)");
+    } else if (address.contains(",")) {
+      v.fail(key + ".address", "HOST:PORT only (the server name is serverName)");
     } else {
       try {
-        HostPort.parse(key + ".address", address);
-      } catch (ConfigException e) {
-        v.report(key + ".address", e.getMessage());
+        ProbeTarget.parse(address, ProbeSource.STATIC);
+      } catch (IllegalArgumentException e) {
+        v.fail(key + ".address", e.getMessage());
       }
     }
     if (clientCert != null && clientKey == null) {
@@ -33,11 +46,29 @@ public record TlsTargetConfig(
     } else if (clientKey != null && clientCert == null) {
       v.fail(key + ".clientCert", "required with clientKey (both or neither)");
     }
-    if (serverName != null && !serverName.matches("[A-Za-z0-9._-]{1,253}")) {
-      v.fail(key + ".serverName", "not a DNS name: '" + serverName + "'");
+    if (serverName != null) {
+      try {
+        ProbeTarget.checkServerName(serverName);
+      } catch (IllegalArgumentException e) {
+        v.fail(key + ".serverName", e.getMessage());
+      }
+    }
+    if (protocol != null && ProbeProtocol.named(protocol).isEmpty()) {
+      v.fail(key + ".protocol", "'" + protocol + "' is none of " + ProbeProtocol.spellings());
     }
     if (interval != null) {
       v.duration(key + ".interval", interval, TlsConfig.MIN_INTERVAL, TlsConfig.MAX_INTERVAL);
     }
+  }
+
+  /** The probe target this entry describes (call after {@link #validate}). */
+  public ProbeTarget target() {
+    ProbeTarget t = ProbeTarget.parse(address, ProbeSource.STATIC);
+    return new ProbeTarget(t.host(), t.port(), serverName,
+        ProbeProtocol.named(protocol).orElse(null),
+        caFile == null ? List.of() : List.of(Path.of(caFile)),
+        clientCert == null ? null : Path.of(clientCert),
+        clientKey == null ? null : Path.of(clientKey),
+        interval, ProbeSource.STATIC);
   }
 }

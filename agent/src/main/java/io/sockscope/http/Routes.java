@@ -4,6 +4,7 @@ import io.sockscope.Readiness;
 import io.sockscope.metrics.ProbeEndpoint;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -27,7 +28,8 @@ final class Routes {
           snapshotJson(s.snapshot()).getBytes(StandardCharsets.UTF_8));
       case "/" -> new Response(200, "text/html; charset=utf-8",
           s.statusPage().render().getBytes(StandardCharsets.UTF_8));
-      case "/probe" -> probe(query, headers);
+      // the lean server runs each request on its own virtual thread: waiting here is free
+      case "/probe" -> probe(query, headers).join();
       default -> null;
     };
   }
@@ -39,14 +41,18 @@ final class Routes {
         : Response.text(503, "not ready: waiting for " + String.join(", ", pending) + "\n");
   }
 
-  private Response probe(Map<String, String> query, Map<String, String> headers) {
+  /**
+   * {@code /probe}, completed when the probe ends. The probe runs on the endpoint's own bounded
+   * pool (429 beyond it), so no server thread that {@code /healthz} needs ever waits for a target.
+   */
+  CompletableFuture<Response> probe(Map<String, String> query, Map<String, String> headers) {
     ProbeEndpoint probe = s.probe();
     if (probe == null) {
-      return Response.text(404, "no TLS prober in this role\n");
+      return CompletableFuture.completedFuture(Response.text(404, "no TLS prober in this role\n"));
     }
-    var r = probe.handle(query.get("target"), query.get("server_name"),
-        headers.get("x-prometheus-scrape-timeout-seconds"));
-    return new Response(r.status(), r.contentType(), r.body());
+    return probe.handleAsync(query.get("target"), query.get("server_name"), query.get("protocol"),
+            headers.get("x-prometheus-scrape-timeout-seconds"))
+        .thenApply(r -> new Response(r.status(), r.contentType(), r.body()));
   }
 
   static String snapshotJson(Map<String, Supplier<Object>> sections) {

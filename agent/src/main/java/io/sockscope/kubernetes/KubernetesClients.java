@@ -1,5 +1,6 @@
 package io.sockscope.kubernetes;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -30,7 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 public final class KubernetesClients {
   /** What the informers receive in watch events ({@code Status}: a watch error such as 410 Gone). */
   static final List<Class<? extends KubernetesResource>> KINDS =
-      List.of(Service.class, EndpointSlice.class, Ingress.class, Secret.class, Status.class);
+      List.of(Service.class, EndpointSlice.class, Ingress.class, Secret.class, Status.class,
+          // ConfigMap: CA bundles, and the peer-name table the prober reads back before a patch
+          ConfigMap.class);
 
   private KubernetesClients() {}
 

@@ -1,5 +1,6 @@
 package io.sockscope.kubernetes;
 
+import io.sockscope.tls.ProbeSource;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -20,5 +21,10 @@ public interface KubernetesTargets {
   void onChange(Consumer<List<DiscoveredTarget>> listener);
 
   /** Targets per source in the current snapshot, every source present (0 when none). */
-  Map<TargetSource, Integer> counts();
+  Map<ProbeSource, Integer> counts();
+
+  /** Backends left out by the per-Service cap (kubernetes.backendsPerService), now. */
+  default int backendsCut() {
+    return 0;
+  }
 }

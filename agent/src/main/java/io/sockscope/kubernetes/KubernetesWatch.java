@@ -1,5 +1,6 @@
 package io.sockscope.kubernetes;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -27,23 +28,43 @@ public final class KubernetesWatch implements AutoCloseable {
   private Set<WatchedResource> required = Set.of();
   private final Map<WatchedResource, InformerHealth> health = new EnumMap<>(WatchedResource.class);
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-  private final TargetIndex targets = new TargetIndex();
+  private final TargetIndex targets;
   private final PeerNameIndex peers = new PeerNameIndex();
   private final SecretInventory secrets = new SecretInventory();
+  private final StoredCertificates stored;
   private PeerNamePublisher publisher; // null unless publishing
   private SharedIndexInformer<Secret> secretInformer; // kept to check its cache holds no key
+  private SharedIndexInformer<Secret> opaqueInformer;
   private final ScheduledExecutorService monitor =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("kubernetes-health").factory());
 
-  private KubernetesWatch(String namespace) {
+  /**
+   * Caps of what the watch derives.
+   *
+   * @param backendsPerService backend targets per Service port (kubernetes.backendsPerService)
+   * @param maxStoredCertificates stored-certificate series (kubernetes.maxStoredCertificates)
+   */
+  public record Settings(int backendsPerService, int maxStoredCertificates) {
+    public static final Settings DEFAULTS = new Settings(20, 1000);
+  }
+
+  private KubernetesWatch(String namespace, Settings settings) {
     this.namespace = namespace;
+    this.targets = new TargetIndex(settings.backendsPerService());
+    this.stored = new StoredCertificates(settings.maxStoredCertificates());
+  }
+
+  /** Starts one informer per resource of {@code plan} in {@code namespace}, default caps. */
+  public static KubernetesWatch start(
+      KubernetesClient client, String namespace, Set<WatchedResource> plan) {
+    return start(client, namespace, plan, Settings.DEFAULTS);
   }
 
   /** Starts one informer per resource of {@code plan} in {@code namespace}. */
   public static KubernetesWatch start(
-      KubernetesClient client, String namespace, Set<WatchedResource> plan) {
-    KubernetesWatch w = new KubernetesWatch(namespace);
+      KubernetesClient client, String namespace, Set<WatchedResource> plan, Settings settings) {
+    KubernetesWatch w = new KubernetesWatch(namespace, settings);
     w.required = WatchedResource.requiredIn(plan);
     // The namespace prober's plan has Ingresses (discovery) and EndpointSlices (peer names).
     boolean discovery = plan.contains(WatchedResource.INGRESSES);
@@ -64,9 +85,19 @@ public final class KubernetesWatch implements AutoCloseable {
           });
     }
     if (naming) {
+      // The prober's backends and the peer names read the same slices.
       w.run(WatchedResource.ENDPOINTSLICES,
           client.discovery().v1().endpointSlices().inNamespace(namespace).runnableInformer(0),
-          (EndpointSlice e) -> w.peers.put(e), w.peers::remove);
+          (EndpointSlice e) -> {
+            w.peers.put(e);
+            if (discovery) {
+              w.targets.put(e);
+            }
+          },
+          e -> {
+            w.peers.remove(e);
+            w.targets.remove(e);
+          });
     }
     if (discovery) {
       w.run(WatchedResource.INGRESSES,
@@ -77,9 +108,33 @@ public final class KubernetesWatch implements AutoCloseable {
       // Filtered by the API server: other Secret types (tokens, credentials) are never sent.
       SharedIndexInformer<Secret> informer = client.secrets().inNamespace(namespace)
           .withField("type", SecretCerts.TLS_TYPE).runnableInformer(0)
-          .itemStore(new KeylessSecretStore());
+          .itemStore(new StrippedStore<>(SecretCerts::stripped));
       w.secretInformer = informer;
-      w.run(WatchedResource.SECRETS, informer, w.secrets::put, w.secrets::remove);
+      w.run(WatchedResource.SECRETS, informer, (Secret s) -> {
+        w.secrets.put(s);
+        w.stored.put(s);
+      }, s -> {
+        w.secrets.remove(s);
+        w.stored.remove(s);
+      });
+    }
+    if (plan.contains(WatchedResource.OPAQUE_SECRETS)) {
+      // A second filtered informer: service-account tokens, Helm releases and other types are
+      // never sent. Opaque Secrets are stripped to their certificates before they are cached.
+      SharedIndexInformer<Secret> informer = client.secrets().inNamespace(namespace)
+          .withField("type", SecretCerts.OPAQUE_TYPE).runnableInformer(0)
+          .itemStore(new StrippedStore<>(SecretCerts::stripped));
+      w.opaqueInformer = informer;
+      w.run(WatchedResource.OPAQUE_SECRETS, informer, (Secret s) -> {
+        if (SecretCerts.OPAQUE_TYPE.equals(s.getType())) {
+          w.stored.put(s);
+        }
+      }, w.stored::remove);
+    }
+    if (plan.contains(WatchedResource.CONFIGMAPS)) {
+      w.run(WatchedResource.CONFIGMAPS, client.configMaps().inNamespace(namespace)
+          .runnableInformer(0).itemStore(new StrippedStore<>(ConfigMapCerts::stripped)),
+          (ConfigMap c) -> w.stored.put(c), w.stored::remove);
     }
     w.monitor.scheduleWithFixedDelay(w::check, 200, 500, TimeUnit.MILLISECONDS);
     return w;
@@ -111,8 +166,7 @@ public final class KubernetesWatch implements AutoCloseable {
   /**
    * The hook for the TLS scheduler: {@code listener} gets the full list of discovered targets now
    * and after every change (sources service and ingress), on an informer thread; it must be quick.
-   * Map each with {@code ProbeTarget.of(t.host(), t.port(), t.explicitServerName(),
-   * t.source().label())}, whose {@code id()} equals {@link DiscoveredTarget#id()}.
+   * Map each with {@link DiscoveredTarget#probeTarget()}.
    */
   public void onTargets(java.util.function.Consumer<List<DiscoveredTarget>> listener) {
     targets.onChange(listener);
@@ -145,9 +199,20 @@ public final class KubernetesWatch implements AutoCloseable {
     return secrets;
   }
 
-  /** What the Secrets informer keeps in memory (tests: never a key). */
+  /** Certificates stored in Secrets and ConfigMaps, and the Secrets' owners. */
+  public StoredCertificates stored() {
+    return stored;
+  }
+
+  /** What the Secrets informers keep in memory (tests: never a key). */
   List<Secret> cachedSecrets() {
-    return secretInformer == null ? List.of() : secretInformer.getStore().list();
+    List<Secret> out = new ArrayList<>();
+    for (var i : java.util.Arrays.asList(secretInformer, opaqueInformer)) {
+      if (i != null) {
+        out.addAll(i.getStore().list());
+      }
+    }
+    return out;
   }
 
   /** One entry per watched resource, in label order. */
@@ -179,6 +244,7 @@ public final class KubernetesWatch implements AutoCloseable {
     out.put("watches", watches);
     out.put("targets", targets.current());
     out.put("secrets", secrets.all());
+    out.put("storedCertificates", stored.snapshot().certificates());
     return out;
   }
 

@@ -78,7 +78,7 @@ public final class PeerNamePublisher implements AutoCloseable {
     } catch (KubernetesClientException e) {
       errors.incrementAndGet();
       errorLog.log(System.Logger.Level.WARNING, "write", "peer names: cannot write ConfigMap " + namespace + "/" + name
-          + " (HTTP " + e.getCode() + "): " + firstLine(e.getMessage()) + "; retrying in "
+          + " (HTTP " + e.getCode() + "): " + firstLine(rootMessage(e)) + "; retrying in "
           + retry.toSeconds() + " s");
       schedule(retry);
     } catch (RuntimeException e) {
@@ -103,6 +103,14 @@ public final class PeerNamePublisher implements AutoCloseable {
         .withData(Map.of(PeerNameTable.KEY, text))
         .build();
     client.configMaps().inNamespace(namespace).resource(cm).create();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + t;
   }
 
   private static String firstLine(String s) {

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
+import io.sockscope.tls.ProbeProtocol;
+import io.sockscope.tls.ProbeSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -20,12 +22,15 @@ import java.util.stream.Collectors;
  * in every TCP port, or only those listed in {@code sockscope.io/probe-port} (numbers or names,
  * comma-separated); {@code "false"} opts the Service out. An Ingress contributes each
  * {@code spec.tls[].hosts} entry on port 443, except wildcards, which name no host to connect to.
+ * A Service port's protocol (STARTTLS and kin) comes from {@link ProbeProtocol#forService}.
  */
 final class TargetRules {
   static final String PROBE_TLS = "sockscope.io/probe-tls";
   static final String PROBE_PORT = "sockscope.io/probe-port";
   static final String SERVER_NAME = "sockscope.io/server-name";
   static final String TLS_SECRET = "sockscope.io/tls-secret";
+  /** Who to route alerts to; carried to sockscope_tls_target_owner_info (docs/kubernetes.md). */
+  static final String OWNER = "sockscope.io/owner";
 
   private TargetRules() {}
 
@@ -44,6 +49,7 @@ final class TargetRules {
     String host = meta.getName() + "." + meta.getNamespace() + ".svc";
     String serverName = annotations.getOrDefault(SERVER_NAME, host).trim();
     String secret = annotations.get(TLS_SECRET);
+    String owner = annotations.get(OWNER);
     List<DiscoveredTarget> out = new ArrayList<>();
     for (ServicePort p : service.getSpec().getPorts()) {
       if (p.getPort() == null || !isTcp(p)) {
@@ -54,8 +60,9 @@ final class TargetRules {
               || (p.getName() != null && chosen.contains(p.getName()))
           : isTlsPort(p);
       if (pick) {
-        out.add(new DiscoveredTarget(host + ":" + p.getPort(), serverName, TargetSource.SERVICE,
-            meta.getNamespace(), secret));
+        out.add(new DiscoveredTarget(host, p.getPort(), serverName, ProbeSource.SERVICE,
+            ProbeProtocol.forService(p.getAppProtocol(), p.getName(), p.getPort()),
+            meta.getNamespace(), secret, owner, null));
       }
     }
     return List.copyOf(out);
@@ -76,6 +83,8 @@ final class TargetRules {
       return List.of();
     }
     String namespace = ingress.getMetadata().getNamespace();
+    Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+    String owner = annotations == null ? null : annotations.get(OWNER);
     Map<String, DiscoveredTarget> byHost = new LinkedHashMap<>();
     for (IngressTLS tls : ingress.getSpec().getTls()) {
       if (tls.getHosts() == null) {
@@ -86,7 +95,8 @@ final class TargetRules {
           continue;
         }
         byHost.putIfAbsent(host, new DiscoveredTarget(
-            host + ":443", host, TargetSource.INGRESS, namespace, tls.getSecretName()));
+            host, 443, host, ProbeSource.INGRESS, ProbeProtocol.TLS, namespace, tls.getSecretName(),
+            owner, null));
       }
     }
     return List.copyOf(byHost.values());

@@ -11,7 +11,12 @@ public enum WatchedResource {
   SERVICES,
   ENDPOINTSLICES,
   INGRESSES,
-  SECRETS;
+  /** Secrets of type kubernetes.io/tls. */
+  SECRETS,
+  /** Secrets of type Opaque: PEM, PKCS#12 and JKS certificates. */
+  OPAQUE_SECRETS,
+  /** CA bundles. */
+  CONFIGMAPS;
 
   public String label() {
     return name().toLowerCase(Locale.ROOT);
@@ -29,9 +34,10 @@ public enum WatchedResource {
   }
 
   /**
-   * What a role watches: the namespace prober discovers targets (Services, Ingresses),
-   * inventories TLS Secrets and names peers for the sidecars (EndpointSlices); other roles watch
-   * nothing (the sidecar has no Kubernetes client: it reads the prober's published names).
+   * What a role watches: the namespace prober discovers targets (Services, their EndpointSlices
+   * for per-backend probes, Ingresses), inventories stored certificates (TLS and Opaque Secrets,
+   * ConfigMaps) and names peers for the sidecars (EndpointSlices); other roles watch nothing (the
+   * sidecar has no Kubernetes client: it reads the prober's published names).
    */
   public static Set<WatchedResource> planFor(Role role, KubernetesConfig config) {
     Set<WatchedResource> plan = EnumSet.noneOf(WatchedResource.class);
@@ -41,11 +47,17 @@ public enum WatchedResource {
     if (role == Role.NAMESPACE_PROBER) {
       plan.add(SERVICES);
       plan.add(INGRESSES);
-      if (config.peerNames()) {
+      if (config.peerNames() || config.backendsPerService() > 0) {
         plan.add(ENDPOINTSLICES);
       }
       if (config.secrets()) {
         plan.add(SECRETS);
+        if (config.opaqueSecrets()) {
+          plan.add(OPAQUE_SECRETS);
+        }
+      }
+      if (config.configMaps()) {
+        plan.add(CONFIGMAPS);
       }
     }
     return plan;

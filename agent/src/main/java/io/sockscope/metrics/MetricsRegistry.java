@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,6 +25,7 @@ public final class MetricsRegistry implements AutoCloseable {
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final SeriesCut seriesCut = new SeriesCut();
 
   public MetricsRegistry(BuildInfo build) {
     Gauge.builder("sockscope.build.info", () -> 1)
@@ -36,7 +38,15 @@ public final class MetricsRegistry implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
+    // process_files_open_files / _max_files: a leak of probe sockets shows here first
+    new FileDescriptorMetrics().bindTo(registry);
     gc.bindTo(registry);
+    register(seriesCut);
+  }
+
+  /** Where each capped family reports what its cap cut ({@code sockscope_series_cut}). */
+  public SeriesCut seriesCut() {
+    return seriesCut;
   }
 
   /** Micrometer's view, for counters and histograms. */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * {@code /probe}: one probe, its series in a fresh registry (nothing of it outlives the request,
@@ -27,8 +28,25 @@ public final class ProbeEndpoint {
     this.probe = probe;
   }
 
+  /** Completes when the probe ends; the caller's thread never waits for the target. */
+  public CompletableFuture<Response> handleAsync(
+      String target, String serverName, String scrapeTimeoutHeader) {
+    return handleAsync(target, serverName, null, scrapeTimeoutHeader);
+  }
+
+  /** With the {@code protocol} parameter ({@code postgres}, {@code smtp}...; null: by port). */
+  public CompletableFuture<Response> handleAsync(
+      String target, String serverName, String protocol, String scrapeTimeoutHeader) {
+    return probe
+        .submit(target, serverName, protocol, scrapeTimeoutHeader)
+        .thenApply(ProbeEndpoint::render);
+  }
+
   public Response handle(String target, String serverName, String scrapeTimeoutHeader) {
-    AdhocProbe.Outcome o = probe.probe(target, serverName, scrapeTimeoutHeader);
+    return render(probe.probe(target, serverName, scrapeTimeoutHeader));
+  }
+
+  private static Response render(AdhocProbe.Outcome o) {
     if (o.status() != 200) {
       return new Response(
           o.status(),

@@ -19,12 +19,13 @@ import io.sockscope.sockets.SocketSnapshot;
 import io.sockscope.sockets.TcpState;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Binds the socket sampler to the registry (DESIGN §5, socket rows). Gauges are built from the
+ * Binds the socket sampler to the registry (docs/metrics.md, socket rows). Gauges are built from the
  * latest {@link SocketSnapshot} at scrape time (a scrape does no I/O); counters read the close
  * tracker and the kernel MIBs; the sampler reports its own cost and failures here.
  */
@@ -40,6 +41,7 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
   private final MeterRegistry registry;
   private final Map<Tier, Map<Reason, Counter>> errors = new EnumMap<>(Tier.class);
   private final Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile int maxListenPorts = 64;
 
   public SocketMetrics(Supplier<SocketSnapshot> snapshot, MeterRegistry registry, String dumpSource) {
     this.snapshot = snapshot;
@@ -55,6 +57,20 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
     }
     timer(Tier.COUNTERS, "kernel");
     timer(Tier.DUMP, dumpSource);
+  }
+
+  /**
+   * Caps the listen queue series at {@code max} ports ({@code sockets.maxListenPorts}) and reports
+   * the ports folded into {@code port="other"} in {@code cut}.
+   */
+  public void capListenPorts(int max, SeriesCut cut) {
+    this.maxListenPorts = max;
+    for (String family : List.of("sockscope_tcp_listen_queue", "sockscope_tcp_listen_queue_limit")) {
+      cut.add(family, () -> {
+        SocketSnapshot s = snapshot.get();
+        return s == null ? 0 : ListenQueueCap.cut(s.listenQueues().size(), maxListenPorts);
+      });
+    }
   }
 
   /** Counters that read the sampler: closes (tracker) and kernel events (MIBs). */
@@ -160,13 +176,13 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
     return b.build();
   }
 
-  private static GaugeSnapshot listenQueues(SocketSnapshot s, boolean limit) {
+  private GaugeSnapshot listenQueues(SocketSnapshot s, boolean limit) {
     var b = GaugeSnapshot.builder()
         .name(limit ? "sockscope_tcp_listen_queue_limit" : "sockscope_tcp_listen_queue")
         .help(limit ? "Accept queue limit (backlog) per listening port (netlink source only)." : "Connections waiting in the accept queue per listening port.");
-    for (SocketSnapshot.ListenQueue q : s.listenQueues()) {
+    for (ListenQueueCap.Row q : ListenQueueCap.rows(s.listenQueues(), maxListenPorts)) {
       if (!limit || q.limit() >= 0) {
-        b.dataPoint(point(limit ? q.limit() : q.queue(), "port", String.valueOf(q.port())));
+        b.dataPoint(point(limit ? q.limit() : q.queue(), "port", q.port()));
       }
     }
     return b.build();

@@ -15,9 +15,52 @@ import java.util.function.BiConsumer;
 
 /** The per-target TLS gauges, rebuilt from the latest immutable states at each scrape. */
 final class TlsGauges {
+  /** Default of {@code tls.maxDnsNamesLength}. */
+  static final int DEFAULT_MAX_DNS_NAMES_LENGTH = 1024;
+
   private TlsGauges() {}
 
+  /**
+   * The {@code dns_names} label: the SANs joined by commas, at most {@code max} characters. Longer
+   * lists keep the names that fit whole and end with {@code ,...(+N)}, N the names left out (one
+   * certificate with 400 SANs made a 25,864-byte line; issue 13).
+   */
+  static String dnsNames(List<String> names, int max) {
+    String all = String.join(",", names);
+    if (all.length() <= max) {
+      return all;
+    }
+    StringBuilder b = new StringBuilder();
+    int kept = 0;
+    for (String n : names) {
+      String marker = ",...(+" + (names.size() - kept - 1) + ")";
+      int sep = b.isEmpty() ? 0 : 1;
+      if (b.length() + sep + n.length() + marker.length() > max) {
+        break;
+      }
+      if (sep == 1) {
+        b.append(',');
+      }
+      b.append(n);
+      kept++;
+    }
+    return b.append(b.isEmpty() ? "" : ",").append("...(+").append(names.size() - kept).append(')')
+        .toString();
+  }
+
+  /** Targets whose {@code dns_names} the cap shortens. */
+  static long dnsNamesCut(Map<String, TargetState> states, int max) {
+    return states.values().stream()
+        .filter(s -> s.lastPresented() != null)
+        .filter(s -> String.join(",", s.lastPresented().leaf().orElseThrow().dnsNames()).length() > max)
+        .count();
+  }
+
   static List<MetricSnapshot> collect(Map<String, TargetState> states) {
+    return collect(states, DEFAULT_MAX_DNS_NAMES_LENGTH);
+  }
+
+  static List<MetricSnapshot> collect(Map<String, TargetState> states, int maxDnsNames) {
     return List.of(
         gauge(
             "sockscope_tls_probe_success",
@@ -25,7 +68,7 @@ final class TlsGauges {
             states,
             (s, g) ->
                 g.add(
-                    Labels.of("target", s.target().id(), "source", s.target().source()),
+                    Labels.of("target", s.target().id(), "source", s.target().source().label()),
                     s.last().success() ? 1 : 0)),
         gauge(
             "sockscope_tls_verify_error_info",
@@ -78,7 +121,7 @@ final class TlsGauges {
                                 "fingerprint_sha256",
                                 l.fingerprintSha256(),
                                 "dns_names",
-                                String.join(",", l.dnsNames())),
+                                dnsNames(l.dnsNames(), maxDnsNames)),
                             1))),
         gauge(
             "sockscope_tls_session_info",

@@ -1,7 +1,7 @@
 package io.sockscope.sockets;
 
 /**
- * Counts closed connections by who sent the first FIN (DESIGN §4), from successive dumps.
+ * Counts closed connections by who sent the first FIN (docs/architecture.md), from successive dumps.
  *
  * <ul>
  *   <li>A socket first seen in FIN_WAIT1/FIN_WAIT2/CLOSING/TIME_WAIT, or seen moving there from an

@@ -19,7 +19,9 @@ import java.util.TreeMap;
  */
 public final class SocketAggregator implements SocketSink {
   /** Bound on the endpoints kept for peer-derived TLS targets: a pod with more is a proxy. */
-  static final int MAX_ENDPOINTS = 256;
+  // A memory guard only: tls.maxTargets (256 by default) chooses which peers are probed and counts
+  // the rest in sockscope_series_cut, so the sampler hands over far more than that.
+  static final int MAX_ENDPOINTS = 4096;
 
   private final CloseTracker tracker;
   private EphemeralPorts ephemeral = EphemeralPorts.LINUX_DEFAULT;
@@ -188,7 +190,7 @@ public final class SocketAggregator implements SocketSink {
       PeerKey k = e.getKey(); // a client socket's key carries its remote port
       if (e.getValue()[established] > 0 && watchedPorts.contains(k.port())) {
         String ip = Addresses.text(k.family(), k.hi(), k.lo());
-        out.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + k.port());
+        out.add(io.sockscope.util.HostPortText.format(ip, k.port()));
       }
     }
     return out.stream().limit(MAX_ENDPOINTS).toList();

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The two sampling tiers of DESIGN §4 on one thread (the source and the tracker are
+ * The two sampling tiers of docs/architecture.md (details in docs/sockets.md) on one thread (the source and the tracker are
  * thread-confined): every {@code counterInterval} tier 0 reads the kernel counters; every {@code
  * dumpInterval}, or early when tier 0 shows the socket count jump, tier 1 dumps every socket. A
  * failed sample is counted and logged at most once a minute per reason; the last good values stay.

@@ -5,16 +5,26 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The blackbox-style {@code /probe?target=HOST:PORT[&server_name=NAME]}. It makes the agent connect
+ * The blackbox-style {@code /probe?target=HOST:PORT[&server_name=NAME][&protocol=P]}. It makes the agent connect
  * where a caller says, so it is off by default and, when on, probes only configured targets or
  * allow-listed hosts and addresses; a name is resolved once, checked against the CIDRs, and the
  * probe connects to that checked address (no second lookup to rebind).
+ *
+ * <p>Probes run on their own virtual threads, at most {@code maxConcurrent} at once; one more is
+ * answered 429 at once. The HTTP server's threads never wait for a target, so a caller probing a
+ * tarpit cannot starve {@code /healthz} or {@code /metrics} (issue 13: 12 such probes made the
+ * liveness probe time out for 60 s).
  */
 public final class AdhocProbe {
+  /** Default of {@code tls.probeEndpoint.maxConcurrent}. */
+  public static final int DEFAULT_MAX_CONCURRENT = 4;
+
   /**
    * Prometheus sends its scrape timeout; leave this much for the exposition (blackbox's default).
    */
@@ -22,7 +32,7 @@ public final class AdhocProbe {
 
   static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
 
-  /** HTTP status (200, 400, 403, 404), a message for errors, and the result on 200. */
+  /** HTTP status (200, 400, 403, 404, 429), a message for errors, and the result on 200. */
   public record Outcome(int status, String message, ProbeResult result) {}
 
   private final boolean enabled;
@@ -31,6 +41,8 @@ public final class AdhocProbe {
   private final AllowList allow;
   private final Duration defaultTimeout;
   private final TlsProber.Resolver resolver;
+  private final int maxConcurrent;
+  private final Semaphore running;
 
   public AdhocProbe(
       boolean enabled,
@@ -39,35 +51,112 @@ public final class AdhocProbe {
       AllowList allow,
       Duration defaultTimeout,
       TlsProber.Resolver resolver) {
+    this(enabled, prober, configured, allow, defaultTimeout, resolver, DEFAULT_MAX_CONCURRENT);
+  }
+
+  public AdhocProbe(
+      boolean enabled,
+      TlsProber prober,
+      List<ProbeTarget> configured,
+      AllowList allow,
+      Duration defaultTimeout,
+      TlsProber.Resolver resolver,
+      int maxConcurrent) {
+    this.maxConcurrent = maxConcurrent;
+    this.running = new Semaphore(maxConcurrent);
     this.enabled = enabled;
     this.prober = prober;
     this.configured =
         configured.stream()
-            .collect(
-                Collectors.toMap(
-                    t -> ProbeTarget.of(t.host(), t.port(), null, null).id(),
-                    Function.identity(),
-                    (a, b) -> a));
+            .collect(Collectors.toMap(ProbeTarget::address, Function.identity(), (a, b) -> a));
     this.allow = allow;
     this.defaultTimeout = defaultTimeout;
     this.resolver = resolver;
   }
 
-  public Outcome probe(String target, String serverName, String scrapeTimeoutHeader) {
+  /**
+   * Starts the probe on a virtual thread and returns at once: completed with 429 when {@code
+   * maxConcurrent} probes are already running, with 404 when the endpoint is off.
+   */
+  public CompletableFuture<Outcome> submit(
+      String target, String serverName, String scrapeTimeoutHeader) {
+    return submit(target, serverName, null, scrapeTimeoutHeader);
+  }
+
+  /** As {@link #submit(String, String, String)} with a {@code protocol} parameter (or null). */
+  public CompletableFuture<Outcome> submit(
+      String target, String serverName, String protocol, String scrapeTimeoutHeader) {
     if (!enabled) {
-      return new Outcome(404, "the /probe endpoint is off (tls.probeEndpoint.enabled)", null);
+      return CompletableFuture.completedFuture(disabled());
+    }
+    if (!running.tryAcquire()) {
+      return CompletableFuture.completedFuture(
+          new Outcome(
+              429,
+              "busy: "
+                  + maxConcurrent
+                  + " probes already running (tls.probeEndpoint.maxConcurrent); retry later",
+              null));
+    }
+    CompletableFuture<Outcome> out = new CompletableFuture<>();
+    try {
+      Thread.ofVirtual()
+          .name("adhoc-probe")
+          .start(
+              () -> {
+                try {
+                  out.complete(probe(target, serverName, protocol, scrapeTimeoutHeader));
+                } catch (RuntimeException | Error e) {
+                  out.completeExceptionally(e);
+                } finally {
+                  running.release();
+                }
+              });
+    } catch (RuntimeException | Error e) {
+      running.release();
+      throw e;
+    }
+    return out;
+  }
+
+  /** Probes in the calling thread (blocks for up to the timeout). */
+  public Outcome probe(String target, String serverName, String scrapeTimeoutHeader) {
+    return probe(target, serverName, null, scrapeTimeoutHeader);
+  }
+
+  /**
+   * As {@link #probe(String, String, String)}; {@code protocol} ({@code postgres}, {@code smtp},
+   * ...) overrides the configured target's or the port's protocol, null keeps it.
+   */
+  public Outcome probe(
+      String target, String serverName, String protocol, String scrapeTimeoutHeader) {
+    if (!enabled) {
+      return disabled();
     }
     ProbeTarget t = parse(target, serverName);
     if (t == null) {
       return new Outcome(
           400, "target must be HOST:PORT (IPv6 as [ADDR]:PORT), server_name a DNS name", null);
     }
+    ProbeProtocol chosen = null;
+    if (protocol != null && !protocol.isBlank()) {
+      chosen = ProbeProtocol.named(protocol).orElse(null);
+      if (chosen == null) {
+        return new Outcome(400, "protocol must be one of " + ProbeProtocol.spellings(), null);
+      }
+      t = t.withProtocol(chosen);
+    }
     Duration timeout = timeout(scrapeTimeoutHeader);
-    ProbeTarget known = configured.get(ProbeTarget.of(t.host(), t.port(), null, null).id());
+    ProbeTarget known = configured.get(t.address());
     if (known != null) {
+      // the configured target's settings (CA files, client certificate), labelled as what it is
+      // here: an ad-hoc probe (a "static" label would pass for the scheduler's own series)
       return ok(
           prober.probe(
-              t.serverName() == null ? known : withServerName(known, t.serverName()), timeout));
+              (t.serverName() == null ? known : known.withServerName(t.serverName()))
+                  .withProtocol(chosen != null ? chosen : known.protocol())
+                  .withSource(ProbeSource.ADHOC),
+              timeout));
     }
     if (allow.allowsHost(t.host())) {
       return ok(prober.probe(t, timeout));
@@ -78,6 +167,10 @@ public final class AdhocProbe {
           403, "target not allowed: not configured, not in tls.probeEndpoint.allow", null);
     }
     return ok(prober.probe(t, timeout, address));
+  }
+
+  private static Outcome disabled() {
+    return new Outcome(404, "the /probe endpoint is off (tls.probeEndpoint.enabled)", null);
   }
 
   private InetAddress checkedAddress(String host) {
@@ -109,43 +202,21 @@ public final class AdhocProbe {
     }
   }
 
+  /** The target as {@link ProbeTarget#parse} reads it, or null when it is not one. */
   static ProbeTarget parse(String target, String serverName) {
-    if (target == null || target.length() > 300) {
-      return null;
-    }
-    int colon = target.lastIndexOf(':');
-    if (colon <= 0) {
-      return null;
-    }
-    String host = target.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    } else if (host.contains(":")) {
-      return null;
-    }
-    if (!host.matches("[A-Za-z0-9._:-]+")
-        || (serverName != null
-            && !serverName.isEmpty()
-            && !serverName.matches("[A-Za-z0-9._-]{1,253}"))) {
-      return null;
+    if (target == null || target.contains(",")) {
+      return null; // the server name comes only from its own parameter
     }
     try {
-      int port = Integer.parseInt(target.substring(colon + 1));
-      if (port < 1 || port > 65535) {
-        return null;
+      String text = serverName == null || serverName.isEmpty() ? target : target + "," + serverName;
+      ProbeTarget t = ProbeTarget.parse(text, ProbeSource.ADHOC);
+      if (HostnameMatcher.isIpLiteral(t.host())) {
+        InetAddress.ofLiteral(t.host()); // a malformed literal fails here, not at connect
       }
-      if (HostnameMatcher.isIpLiteral(host)) {
-        InetAddress.ofLiteral(host);
-      }
-      return ProbeTarget.of(host, port, serverName, "adhoc");
+      return t;
     } catch (IllegalArgumentException e) {
       return null;
     }
-  }
-
-  private static ProbeTarget withServerName(ProbeTarget t, String sni) {
-    return new ProbeTarget(
-        t.host(), t.port(), sni, t.caFiles(), t.clientCert(), t.clientKey(), t.interval(), "adhoc");
   }
 
   private static Outcome ok(ProbeResult r) {

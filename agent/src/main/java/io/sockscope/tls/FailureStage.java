@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum FailureStage {
   RESOLVE,
   CONNECT,
+  /** The plaintext step before TLS (PostgreSQL SSLRequest, SMTP STARTTLS, LDAP StartTLS...). */
+  STARTTLS,
   HANDSHAKE,
   VERIFY;
 

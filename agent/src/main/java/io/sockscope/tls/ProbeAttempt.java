@@ -15,6 +15,7 @@ final class ProbeAttempt {
   FailureReason reason;
   String detail;
   Duration connect;
+  Duration starttls;
   Duration handshake;
   List<X509Certificate> chain = List.of();
   Set<VerifyReason> reasons = Set.of();
@@ -51,6 +52,7 @@ final class ProbeAttempt {
         reason,
         detail,
         connect,
+        starttls,
         handshake,
         chain.stream().map(CertificateFacts::of).toList(),
         reasons,

@@ -15,6 +15,8 @@ import java.util.Set;
  * @param failureReason null on success
  * @param detail a human-readable cause (exception message), never a label
  * @param connectDuration null when the connect did not complete
+ * @param starttlsDuration the protocol's plaintext step (greeting to "go ahead"), null for plain
+ *     TLS or when the step did not complete
  * @param handshakeDuration null when the handshake did not complete
  * @param chain the presented chain, leaf first (empty when none was presented)
  * @param verifyReasons every reason verification failed (empty when it passed or did not run)
@@ -30,6 +32,7 @@ public record ProbeResult(
     FailureReason failureReason,
     String detail,
     Duration connectDuration,
+    Duration starttlsDuration,
     Duration handshakeDuration,
     List<CertificateFacts> chain,
     Set<VerifyReason> verifyReasons,

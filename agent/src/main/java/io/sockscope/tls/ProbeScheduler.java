@@ -13,22 +13,45 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runs every target on its own virtual thread: first probe within {@link #FIRST_PROBE_WITHIN} (and
- * within the interval), then every interval ±10 % so targets do not probe in lock-step. A global
- * fair semaphore caps concurrent probes; each probe is bounded by the one timeout, so a hung target
- * holds a permit for at most that long and never blocks another target's thread.
+ * within the interval), then every interval ±10 % so targets do not probe in lock-step.
+ *
+ * <p>Fairness (issue 13: 500 tarpits delayed a healthy target's first probe by 46 s): a fair
+ * semaphore of {@code concurrency} slots admits probes in the order they fall due, and a probe
+ * holds its slot for at most {@link #SLOT_HOLD}, then runs on without one until it ends or times
+ * out. A target that never answers thus costs one slot for {@link #SLOT_HOLD} and one socket for
+ * one timeout; probes in flight stay bounded because each target has at most one, and targets are
+ * capped ({@code maxTargets}). {@link #lag()} says how late the oldest due probe is.
  *
  * <p>Targets come from several sources ({@code static} from the configuration, {@code peer} from
  * the socket sampler, {@code service}/{@code ingress} from Kubernetes discovery); each source
- * replaces its own set with {@link #setTargets(String, Collection)}. A target listed by two sources
- * is probed once, labelled with the source that listed it first.
+ * replaces its own set with {@link #setTargets(ProbeSource, Collection)}. A target listed by two
+ * sources is probed once, labelled with the source that listed it first.
  */
 public final class ProbeScheduler implements AutoCloseable {
   public static final Duration FIRST_PROBE_WITHIN = Duration.ofSeconds(5);
+
+  /**
+   * How long a probe keeps its slot. A handshake's CPU work is a few milliseconds; beyond this a
+   * probe only waits for the network, which costs a socket, not a slot.
+   */
+  public static final Duration SLOT_HOLD = Duration.ofMillis(250);
+
+  /** A probe that waited this long for a slot is logged (rate-limited): the lag, in words. */
+  private static final long LATE_LOG_NANOS = Duration.ofSeconds(10).toNanos();
+
+  /** Default of {@code tls.maxTargets}. */
+  public static final int DEFAULT_MAX_TARGETS = 256;
+
   private static final Logger logger = System.getLogger(ProbeScheduler.class.getName());
   private static final RateLimitedLog log = RateLimitedLog.perMinute(logger);
 
@@ -50,18 +73,40 @@ public final class ProbeScheduler implements AutoCloseable {
   private final Duration timeout;
   private final Semaphore permits;
   private final Clock clock;
-  private final Map<String, Map<String, ProbeTarget>> bySource = new LinkedHashMap<>();
+  private final Map<ProbeSource, Map<String, ProbeTarget>> bySource =
+      new java.util.EnumMap<>(ProbeSource.class);
   private final Map<String, Worker> workers = new ConcurrentHashMap<>();
   private final Map<String, TargetState> states = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final int maxTargets;
+  private final int concurrency;
+  private final ScheduledThreadPoolExecutor slotTimer;
+  private volatile int targetsCut;
   private volatile boolean closed;
 
   public ProbeScheduler(
       Probe probe, Duration defaultInterval, Duration timeout, int concurrency, Clock clock) {
+    this(probe, defaultInterval, timeout, concurrency, clock, DEFAULT_MAX_TARGETS);
+  }
+
+  /** {@code maxTargets}: targets probed at most, all sources together; the rest are cut. */
+  public ProbeScheduler(
+      Probe probe,
+      Duration defaultInterval,
+      Duration timeout,
+      int concurrency,
+      Clock clock,
+      int maxTargets) {
+    this.maxTargets = maxTargets;
+    this.slotTimer =
+        new ScheduledThreadPoolExecutor(
+            1, r -> Thread.ofPlatform().daemon().name("tls-slots").unstarted(r));
+    this.slotTimer.setRemoveOnCancelPolicy(true);
     this.probe = probe;
     this.defaultInterval = defaultInterval;
     this.timeout = timeout;
     this.permits = new Semaphore(concurrency, true);
+    this.concurrency = concurrency;
     this.clock = clock;
   }
 
@@ -72,9 +117,11 @@ public final class ProbeScheduler implements AutoCloseable {
   /**
    * Replaces the targets of {@code source} (static, peer, service, ingress). New targets are probed
    * within 5 s; targets no source lists any more stop, lose their state, and listeners hear {@link
-   * Listener#onRemoved}. Safe to call from any thread, at any time.
+   * Listener#onRemoved}. Beyond {@code maxTargets} (sources in the order they first listed
+   * targets, static first in the agent) the rest are not probed and counted by {@link
+   * #targetsCut()}. Safe to call from any thread, at any time.
    */
-  public synchronized void setTargets(String source, Collection<ProbeTarget> targets) {
+  public synchronized void setTargets(ProbeSource source, Collection<ProbeTarget> targets) {
     if (closed) {
       return;
     }
@@ -83,8 +130,16 @@ public final class ProbeScheduler implements AutoCloseable {
       mine.putIfAbsent(t.id(), t.withSource(source));
     }
     bySource.put(source, mine);
+    Map<String, ProbeTarget> all = new LinkedHashMap<>();
+    bySource.values().forEach(m -> m.forEach(all::putIfAbsent));
     Map<String, ProbeTarget> wanted = new LinkedHashMap<>();
-    bySource.values().forEach(m -> m.forEach(wanted::putIfAbsent));
+    for (var e : all.entrySet()) {
+      if (wanted.size() == maxTargets) {
+        break;
+      }
+      wanted.put(e.getKey(), e.getValue());
+    }
+    targetsCut = all.size() - wanted.size();
     for (var it = workers.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
       ProbeTarget w = wanted.get(e.getKey());
@@ -101,10 +156,36 @@ public final class ProbeScheduler implements AutoCloseable {
   }
 
   /** Number of targets listed by each source (the {@code sockscope_discovery_targets} gauge). */
-  public synchronized Map<String, Integer> targetCounts() {
-    Map<String, Integer> out = new LinkedHashMap<>();
+  public synchronized Map<ProbeSource, Integer> targetCounts() {
+    Map<ProbeSource, Integer> out = new LinkedHashMap<>();
     bySource.forEach((s, m) -> out.put(s, m.size()));
     return out;
+  }
+
+  /** The deadline of one probe. */
+  public Duration timeout() {
+    return timeout;
+  }
+
+  /** Targets listed by a source but not probed: beyond {@code maxTargets} at the last change. */
+  public int targetsCut() {
+    return targetsCut;
+  }
+
+  /**
+   * How late the oldest due probe is: the longest a target has been waiting for a slot past the
+   * time its probe was due; zero when every due probe is running.
+   */
+  public Duration lag() {
+    long now = System.nanoTime();
+    long worst = 0;
+    for (Worker w : workers.values()) {
+      long due = w.waitingSinceNanos;
+      if (due != 0) {
+        worst = Math.max(worst, now - due);
+      }
+    }
+    return Duration.ofNanos(worst);
   }
 
   /** The latest state of every target probed at least once, by target id. */
@@ -134,6 +215,7 @@ public final class ProbeScheduler implements AutoCloseable {
     closed = true;
     workers.values().forEach(Worker::stop);
     workers.clear();
+    slotTimer.shutdownNow();
   }
 
   private void record(Worker w, ProbeResult r) {
@@ -159,6 +241,8 @@ public final class ProbeScheduler implements AutoCloseable {
     final ProbeTarget target;
     final Thread thread;
     volatile boolean stopped;
+    /** System.nanoTime() when the probe waiting for a slot fell due; 0 when not waiting. */
+    volatile long waitingSinceNanos;
 
     Worker(ProbeTarget target) {
       this.target = target;
@@ -176,13 +260,34 @@ public final class ProbeScheduler implements AutoCloseable {
       try {
         Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, first)));
         while (!stopped) {
-          permits.acquire();
+          waitingSinceNanos = System.nanoTime() | 1; // never 0, which means "not waiting"
+          long due = waitingSinceNanos;
+          try {
+            permits.acquire();
+          } finally {
+            waitingSinceNanos = 0;
+          }
+          long waited = System.nanoTime() - due;
+          if (waited > LATE_LOG_NANOS) {
+            log.log(Level.WARNING, "late", "TLS probes run late: " + target.id() + " waited "
+                + waited / 1_000_000 + " ms for a probe slot (tls.concurrency "
+                + concurrency + "; sockscope_tls_probe_lag_seconds)");
+          }
+          Slot slot = new Slot();
+          ScheduledFuture<?> handOver;
+          try {
+            handOver = slotTimer.schedule(slot::release, SLOT_HOLD.toNanos(), TimeUnit.NANOSECONDS);
+          } catch (RejectedExecutionException e) {
+            slot.release(); // closed meanwhile
+            return;
+          }
           try {
             record(this, probe.probe(target, timeout));
           } catch (RuntimeException e) {
             log.log(Level.WARNING, target.id(), "TLS probe of " + target.id() + " failed: " + e);
           } finally {
-            permits.release();
+            handOver.cancel(false);
+            slot.release();
           }
           long jitter = interval.toMillis() / 10;
           Thread.sleep(
@@ -190,6 +295,17 @@ public final class ProbeScheduler implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         // removed or shutting down
+      }
+    }
+  }
+
+  /** One probe's slot, given back once: at {@link #SLOT_HOLD} or when the probe ends. */
+  private final class Slot {
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    void release() {
+      if (released.compareAndSet(false, true)) {
+        permits.release();
       }
     }
   }

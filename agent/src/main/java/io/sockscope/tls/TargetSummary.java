@@ -7,6 +7,7 @@ import java.util.List;
 /**
  * One row of the status page's TLS table.
  *
+ * @param protocol the step before TLS ({@code tls}, {@code postgres}, ...)
  * @param daysLeft days until the leaf's notAfter (negative once expired), null without a chain
  * @param verified true when the latest probe succeeded
  * @param stage failure stage label, null on success
@@ -18,6 +19,7 @@ import java.util.List;
 public record TargetSummary(
     String target,
     String source,
+    String protocol,
     Double daysLeft,
     boolean verified,
     String stage,
@@ -36,7 +38,8 @@ public record TargetSummary(
             .orElse(null);
     return new TargetSummary(
         s.target().id(),
-        s.target().source(),
+        s.target().source().label(),
+        s.target().protocol().label(),
         days,
         r.success(),
         r.failureStage() == null ? null : r.failureStage().label(),

@@ -48,6 +48,30 @@ class ConfigLoaderTest {
     assertThat(c.kubernetes().peerNames()).isTrue();
   }
 
+  /** The protocol key is read from YAML, and an unknown one names the key and the choices. */
+  @Test
+  void aTargetsProtocolIsReadAndChecked() {
+    AgentConfig c = ConfigLoader.parse("""
+        tls:
+          targets:
+            - address: db.shop.svc:15432
+              protocol: postgresql
+            - address: db.shop.svc:5432
+              protocol: tls
+            - address: mail.shop.svc:587
+        """, "protocols.yaml");
+    assertThat(c.tls().targets()).extracting(t -> t.target().protocol()).containsExactly(
+        io.sockscope.tls.ProbeProtocol.POSTGRES, io.sockscope.tls.ProbeProtocol.TLS,
+        io.sockscope.tls.ProbeProtocol.SMTP);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ConfigLoader.parse("""
+        tls:
+          targets:
+            - address: ftp.shop.svc:21
+              protocol: ftp
+        """, "bad-protocol.yaml"))
+        .hasMessageContaining("tls.targets[0].protocol: 'ftp' is none of tls, https, none, postgres");
+  }
+
   @Test
   void anEmptyFileIsAllDefaults() {
     for (String empty : List.of("", "# nothing\n", "---\n", "{}\n")) {
@@ -139,7 +163,10 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.parse("tls:\n  probeEndpoint:\n    allowed: []\n    open: true\n", "t"))
         .isInstanceOf(ConfigException.class)
         .hasMessage("t:3:5: unknown key 'tls.probeEndpoint.allowed' (did you mean 'allow'?)\n"
-            + "t:4:5: unknown key 'tls.probeEndpoint.open' (expected one of enabled, allow)");
+            + "t:4:5: unknown key 'tls.probeEndpoint.open' (expected one of "
+            + java.util.Arrays.stream(TlsConfig.ProbeEndpointConfig.class.getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName).collect(java.util.stream.Collectors.joining(", "))
+            + ")");
   }
 
   @Test

@@ -40,7 +40,7 @@ class TlsConfigTest {
 
   @Test
   void serverNameMustBeADnsName() {
-    var t = new TlsTargetConfig("a.test:443", "bad name", null, null, null, null);
+    var t = new TlsTargetConfig("a.test:443", "bad name", null, null, null, null, null);
     var c = new TlsConfig(null, null, null, List.of(t), null, null, null, null);
     assertThatThrownBy(() -> validate(c))
         .hasMessage("tls.targets[0].serverName: not a DNS name: 'bad name'");

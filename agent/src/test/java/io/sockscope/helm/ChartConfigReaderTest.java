@@ -41,6 +41,7 @@ class ChartConfigReaderTest {
                   serverName: api.internal
                 - address: db.internal:5432
                   interval: 90s
+                  protocol: postgres
               probeEndpoint:
                 enabled: true
                 allow: ["*.svc", 10.0.0.0/8, "fd00::/8"]
@@ -67,8 +68,8 @@ class ChartConfigReaderTest {
     assertThat(prober.tls().caFiles()).containsExactly("/etc/ca/a.pem", "/etc/ca/with space.pem");
     assertThat(prober.tls().peerPorts()).isEmpty();
     assertThat(prober.tls().targets()).containsExactly(
-        new TlsTargetConfig("[fd00::1]:443", "api.internal", null, null, null, null),
-        new TlsTargetConfig("db.internal:5432", null, null, null, null, Duration.ofSeconds(90)));
+        new TlsTargetConfig("[fd00::1]:443", "api.internal", null, null, null, null, null),
+        new TlsTargetConfig("db.internal:5432", null, null, null, null, Duration.ofSeconds(90), "postgres"));
     assertThat(prober.tls().probeEndpoint().enabled()).isTrue();
     assertThat(prober.tls().probeEndpoint().allow())
         .containsExactly("*.svc", "10.0.0.0/8", "fd00::/8");

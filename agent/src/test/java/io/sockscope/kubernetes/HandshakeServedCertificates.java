@@ -25,6 +25,13 @@ final class HandshakeServedCertificates implements ServedCertificates {
   @Override
   public Optional<String> servedFingerprint(String target) {
     InetSocketAddress address = routes.get(target);
+    if (address == null && Character.isDigit(target.charAt(0))) {
+      // A backend target: its id is IP:PORT,SERVER_NAME, the address itself.
+      String hostPort = target.split(",")[0];
+      int colon = hostPort.lastIndexOf(':');
+      address = new InetSocketAddress(hostPort.substring(0, colon),
+          Integer.parseInt(hostPort.substring(colon + 1)));
+    }
     if (address == null) {
       return Optional.empty();
     }

@@ -57,7 +57,7 @@ class KeyMaterialTest {
         KubernetesWatch watch = KubernetesWatch.start(lean, "ns",
             EnumSet.of(WatchedResource.SERVICES, WatchedResource.INGRESSES, WatchedResource.SECRETS));
         MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load())) {
-      metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
+      KubernetesCollector.bind(watch, () -> ServedCertificates.NONE, metrics);
       await().atMost(Duration.ofSeconds(5)).until(() -> watch.secrets().get("good").isPresent()
           && watch.cachedSecrets().size() == 2);
       Thread.sleep(700); // let the health monitor log its sync lines

@@ -48,7 +48,7 @@ class KubernetesFailureTest {
     try (KubernetesClient lean = KubernetesClients.create(client.getConfiguration());
         KubernetesWatch watch = KubernetesWatch.start(lean, "ns", PROBER);
         MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load())) {
-      metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
+      KubernetesCollector.bind(watch, () -> ServedCertificates.NONE, metrics);
       await().atMost(Duration.ofSeconds(5)).until(watch::ready);
       assertThat(watch.targets().current()).extracting(DiscoveredTarget::address)
           .containsExactly("web.ns.svc:443");

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.sockscope.metrics.BuildInfo;
 import io.sockscope.metrics.KubernetesCollector;
 import io.sockscope.metrics.MetricsRegistry;
+import io.sockscope.tls.ProbeSource;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,8 +44,9 @@ class KubernetesWatchTest {
     lean = KubernetesClients.create(client.getConfiguration());
     watch = KubernetesWatch.start(lean, "ns", EnumSet.allOf(WatchedResource.class));
     metrics = new MetricsRegistry(BuildInfo.load());
-    metrics.register(new KubernetesCollector(watch, () -> ServedCertificates.NONE));
-    await().atMost(Duration.ofSeconds(5))
+    KubernetesCollector.bind(watch, () -> ServedCertificates.NONE, metrics);
+    // Six informers on a loaded two-core machine: a generous bound.
+    await().atMost(Duration.ofSeconds(15))
         .until(() -> watch.health().stream().allMatch(InformerHealth::synced));
   }
 
@@ -105,17 +107,15 @@ class KubernetesWatchTest {
         .withNewSpec().addNewTl().withHosts("a.example.com").withSecretName("a-tls").endTl()
         .endSpec().build()).create();
     await().atMost(WITHIN).untilAsserted(() -> assertThat(watch.targets().current())
-        .containsExactly(new DiscoveredTarget("a.example.com:443", "a.example.com",
-            TargetSource.INGRESS, "ns", "a-tls")));
+        .containsExactly(new DiscoveredTarget("a.example.com", 443, "a.example.com", ProbeSource.INGRESS, null, "ns", "a-tls")));
     assertThat(watch.targets().counts())
-        .isEqualTo(Map.of(TargetSource.INGRESS, 1, TargetSource.SERVICE, 0));
+        .isEqualTo(Map.of(ProbeSource.INGRESS, 1, ProbeSource.SERVICE, 0, ProbeSource.BACKEND, 0));
 
     client.network().v1().ingresses().inNamespace("ns").withName("site").edit(i ->
         new IngressBuilder(i).editSpec().editFirstTl().withHosts("b.example.com")
             .withSecretName("b-tls").endTl().endSpec().build());
     await().atMost(WITHIN).untilAsserted(() -> assertThat(watch.targets().current())
-        .containsExactly(new DiscoveredTarget("b.example.com:443", "b.example.com",
-            TargetSource.INGRESS, "ns", "b-tls")));
+        .containsExactly(new DiscoveredTarget("b.example.com", 443, "b.example.com", ProbeSource.INGRESS, null, "ns", "b-tls")));
 
     client.network().v1().ingresses().inNamespace("ns").withName("site").delete();
     await().atMost(WITHIN).until(() -> watch.targets().current().isEmpty());

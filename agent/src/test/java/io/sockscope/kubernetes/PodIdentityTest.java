@@ -38,15 +38,27 @@ class PodIdentityTest {
   void eachRoleWatchesOnlyWhatItUses() {
     var defaults = KubernetesConfig.defaults();
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER, defaults)).containsExactly(
-        WatchedResource.SERVICES, WatchedResource.INGRESSES, WatchedResource.SECRETS);
-    assertThat(WatchedResource.planFor(Role.SIDECAR, defaults))
-        .containsExactly(WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES);
+        WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES, WatchedResource.INGRESSES,
+        WatchedResource.SECRETS, WatchedResource.OPAQUE_SECRETS, WatchedResource.CONFIGMAPS);
+    // Least privilege: no peer names, no backends, no Secrets, no ConfigMaps -> services and
+    // ingresses only.
+    assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
+        KubernetesConfig.certificateSources(false, 0, null, false).withPeerNames(false)))
+        .containsExactly(WatchedResource.SERVICES, WatchedResource.INGRESSES);
+    // Backends alone need the EndpointSlices; Opaque Secrets need Secrets.
+    assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
+        KubernetesConfig.certificateSources(null, 20, false, false).withPeerNames(false)))
+        .containsExactly(WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES,
+            WatchedResource.INGRESSES, WatchedResource.SECRETS);
+    // The sidecar has no Kubernetes client: it reads the names the prober publishes.
+    assertThat(WatchedResource.planFor(Role.SIDECAR, defaults)).isEmpty();
     assertThat(WatchedResource.planFor(Role.LOCAL, defaults)).isEmpty();
     assertThat(WatchedResource.planFor(Role.SIDECAR, new KubernetesConfig(null, null, false, null)))
         .isEmpty();
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
-        new KubernetesConfig(null, null, null, false)))
-        .containsExactly(WatchedResource.SERVICES, WatchedResource.INGRESSES);
+        new KubernetesConfig(null, null, false, false)))
+        .containsExactly(WatchedResource.SERVICES, WatchedResource.ENDPOINTSLICES,
+            WatchedResource.INGRESSES, WatchedResource.CONFIGMAPS);
     assertThat(WatchedResource.planFor(Role.NAMESPACE_PROBER,
         new KubernetesConfig(false, null, null, null))).isEmpty();
     assertThat(WatchedResource.requiredIn(WatchedResource.planFor(Role.NAMESPACE_PROBER, defaults)))

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.sockscope.metrics.BuildInfo;
 import io.sockscope.metrics.KubernetesCollector;
 import io.sockscope.metrics.MetricsRegistry;
+import io.sockscope.tls.ProbeSource;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,7 @@ class StoredVsServedTest {
         MetricsRegistry metrics = new MetricsRegistry(BuildInfo.load())) {
       var served = new HandshakeServedCertificates(Map.of("web.ns.svc:443",
           new InetSocketAddress(InetAddress.getLoopbackAddress(), tls.port())));
-      metrics.register(new KubernetesCollector(watch, () -> served));
+      KubernetesCollector.bind(watch, () -> served, metrics);
       client.services().inNamespace("ns").resource(new ServiceBuilder().withNewMetadata()
           .withName("web").withNamespace("ns").addToAnnotations("sockscope.io/tls-secret", "web-tls")
           .endMetadata().withNewSpec().addNewPort().withName("https").withPort(443).endPort()
@@ -64,8 +65,7 @@ class StoredVsServedTest {
   void noSeriesWhileTheServedCertificateIsUnknown() throws Exception {
     var a = TestCertificates.create("x", Instant.parse("2026-01-01T00:00:00Z"),
         Instant.parse("2026-12-31T00:00:00Z"));
-    var targets = java.util.List.of(new DiscoveredTarget("web.ns.svc:443", "web.ns.svc",
-        TargetSource.SERVICE, "ns", "web-tls"));
+    var targets = java.util.List.of(new DiscoveredTarget("web.ns.svc", 443, "web.ns.svc", ProbeSource.SERVICE, null, "ns", "web-tls"));
     var inventory = new SecretInventory();
     inventory.put(KubernetesWatchTest.tlsSecret("web-tls", a));
     assertThat(CertificateMatch.of(targets, inventory, ServedCertificates.NONE)).isEmpty();

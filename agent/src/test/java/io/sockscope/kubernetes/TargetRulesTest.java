@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.sockscope.tls.ProbeSource;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class TargetRulesTest {
         "web.ns.svc:9443", "web.ns.svc:7000");
     assertThat(targets).allSatisfy(t -> {
       assertThat(t.serverName()).isEqualTo("web.ns.svc");
-      assertThat(t.source()).isEqualTo(TargetSource.SERVICE);
+      assertThat(t.source()).isEqualTo(ProbeSource.SERVICE);
       assertThat(t.secret()).isEmpty();
     });
   }
@@ -74,6 +75,17 @@ class TargetRulesTest {
     assertThat(all.getFirst().explicitServerName()).isNull();
   }
 
+  /** How each port reaches TLS: appProtocol, then the port name, then the port number. */
+  @Test
+  void eachPortGetsItsProtocol() {
+    var targets = TargetRules.of(service("data", Map.of("sockscope.io/probe-tls", "true"),
+        port("pg", 5432, null, "TCP"), port("mysql-main", 13306, null, "TCP"),
+        port("tcp", 10389, "ldap", "TCP"), port("https", 8443, null, "TCP")));
+    assertThat(targets).extracting(t -> t.probeTarget().protocol()).containsExactly(
+        io.sockscope.tls.ProbeProtocol.POSTGRES, io.sockscope.tls.ProbeProtocol.MYSQL,
+        io.sockscope.tls.ProbeProtocol.LDAP, io.sockscope.tls.ProbeProtocol.TLS);
+  }
+
   @Test
   void optOutAnnotationWins() {
     assertThat(TargetRules.of(service("web", Map.of("sockscope.io/probe-tls", "false"),
@@ -91,7 +103,7 @@ class TargetRulesTest {
     var targets = TargetRules.of(ingress);
 
     assertThat(targets).containsExactly(
-        new DiscoveredTarget("a.example.com:443", "a.example.com", TargetSource.INGRESS, "ns", "a-tls"),
-        new DiscoveredTarget("b.example.com:443", "b.example.com", TargetSource.INGRESS, "ns", null));
+        new DiscoveredTarget("a.example.com", 443, "a.example.com", ProbeSource.INGRESS, null, "ns", "a-tls"),
+        new DiscoveredTarget("b.example.com", 443, "b.example.com", ProbeSource.INGRESS, null, "ns", null));
   }
 }

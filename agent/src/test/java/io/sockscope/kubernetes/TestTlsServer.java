@@ -13,8 +13,13 @@ final class TestTlsServer implements AutoCloseable {
   private volatile TestCertificates serving;
 
   TestTlsServer(TestCertificates serving) throws IOException {
+    this(serving, InetAddress.getLoopbackAddress(), 0);
+  }
+
+  /** Listens on {@code address:port} (port 0: any free one), e.g. 127.0.0.2 for a second pod. */
+  TestTlsServer(TestCertificates serving, InetAddress address, int port) throws IOException {
     this.serving = serving;
-    this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.listener = new ServerSocket(port, 50, address);
     this.acceptor = Thread.ofVirtual().start(this::acceptLoop);
   }
 

@@ -78,7 +78,7 @@ class AdhocProbeTest {
           new AdhocProbe(
               true,
               prober,
-              List.of(ProbeTarget.of("127.0.0.1", 1, "x.test", "static")),
+              List.of(ProbeTarget.of("127.0.0.1", 1, "x.test", ProbeSource.STATIC)),
               AllowList.parse(List.of()),
               Duration.ofSeconds(1),
               h -> null);

@@ -11,7 +11,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The handshake time is ClientHello to Finished: a server's delay shows there, not in connect. */
+/**
+ * The handshake time is ClientHello to Finished: a server's delay shows there, once, and not in
+ * connect. Relations only: a loaded machine once stretched a 5 ms tolerance to 6.75 ms (issue 13),
+ * so nothing here depends on how quiet the machine is.
+ */
 class HandshakeTimingTest {
   static final Duration DELAY = Duration.ofMillis(200);
 
@@ -43,16 +47,22 @@ class HandshakeTimingTest {
       Duration measured = median(extra);
       Duration connect = median(delayed.stream().map(ProbeResult::connectDuration).toList());
       assertThat(delayed).allMatch(ProbeResult::success);
-      assertThat(measured.minus(DELAY).abs())
+      // the server sleeps DELAY before answering: no delayed handshake can be shorter (a lower
+      // bound, which load cannot break)
+      assertThat(delayed)
+          .allSatisfy(d -> assertThat(d.handshakeDuration()).isGreaterThanOrEqualTo(DELAY));
+      // counted once: what the delay adds over the paired baseline is DELAY, not two of it
+      assertThat(measured)
           .as("handshake minus baseline %s (baselines %s)", measured, baselines)
-          .isLessThanOrEqualTo(Duration.ofMillis(5));
-      assertThat(connect).as("connect").isLessThan(Duration.ofMillis(20));
+          .isLessThan(DELAY.multipliedBy(3).dividedBy(2));
+      // and not in connect: the TCP connect is done before the server's TLS code runs
+      assertThat(connect).as("connect").isLessThan(DELAY.dividedBy(4));
     }
   }
 
   private static ProbeResult probe(TlsProber p, TestTlsServer s) {
     return p.probe(
-        ProbeTarget.of("127.0.0.1", s.port(), "app.test", "static"), Duration.ofSeconds(2));
+        ProbeTarget.of("127.0.0.1", s.port(), "app.test", ProbeSource.STATIC), Duration.ofSeconds(2));
   }
 
   private static Duration median(List<Duration> d) {

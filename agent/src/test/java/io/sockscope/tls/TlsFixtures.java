@@ -8,6 +8,7 @@ import java.util.List;
 /** Two real TLS servers for tests outside this package: one expired, one valid, for app.test. */
 public final class TlsFixtures implements AutoCloseable {
   private final TrustAnchors anchors;
+  private Path caFile;
   private final TestTlsServer expired;
   private final TestTlsServer valid;
 
@@ -20,7 +21,8 @@ public final class TlsFixtures implements AutoCloseable {
   public static TlsFixtures start(Path dir, Instant expiredAt, Instant validUntil)
       throws Exception {
     var root = TestCa.root("Fixture Root");
-    var anchors = TrustAnchors.load(List.of(root.pem(dir, "fixture-root")), null);
+    Path caFile = root.pem(dir, "fixture-root");
+    var anchors = TrustAnchors.load(List.of(caFile), null);
     var e =
         TestTlsServer.serving(
                 TestCa.leaf(root, expiredAt.minus(Duration.ofDays(90)), expiredAt, "app.test"))
@@ -29,7 +31,14 @@ public final class TlsFixtures implements AutoCloseable {
         TestTlsServer.serving(
                 TestCa.leaf(root, TestCa.NOW.minus(Duration.ofDays(1)), validUntil, "app.test"))
             .start();
-    return new TlsFixtures(anchors, e, v);
+    TlsFixtures fx = new TlsFixtures(anchors, e, v);
+    fx.caFile = caFile;
+    return fx;
+  }
+
+  /** The fixture root CA as a PEM file (for an agent's tls.caFiles). */
+  public Path caFile() {
+    return caFile;
   }
 
   /** Anchors holding the fixture root CA. */
@@ -54,5 +63,51 @@ public final class TlsFixtures implements AutoCloseable {
   public void close() throws Exception {
     expired.close();
     valid.close();
+  }
+
+  /** A running TLS server for tests outside this package: its port, closed with the test. */
+  public interface Server extends AutoCloseable {
+    int port();
+  }
+
+  /** A server whose leaf lists {@code sans} DNS names: app.test, then n1.app.test, n2.app.test... */
+  public static Server withDnsNames(int sans) throws Exception {
+    var root = TestCa.root("SAN Root");
+    String[] names = new String[sans];
+    names[0] = "app.test";
+    for (int i = 1; i < sans; i++) {
+      names[i] = "n" + i + ".app.test";
+    }
+    var server =
+        TestTlsServer.serving(
+                TestCa.leaf(root, TestCa.NOW.minus(Duration.ofDays(1)), TestCa.days(30), names))
+            .start();
+    return wrap(server);
+  }
+
+  /** A server presenting {@code served} certificates: a leaf under {@code served - 1} CAs. */
+  public static Server withChainOf(int served) throws Exception {
+    TestCa.Issued issuer = TestCa.root("Long Root");
+    for (int i = 1; i < served; i++) {
+      issuer = TestCa.intermediate(issuer, "Long CA " + i);
+    }
+    return wrap(
+        TestTlsServer.serving(
+                TestCa.leaf(issuer, TestCa.NOW.minus(Duration.ofDays(1)), TestCa.days(40), "app.test"))
+            .start());
+  }
+
+  private static Server wrap(TestTlsServer server) {
+    return new Server() {
+      @Override
+      public int port() {
+        return server.port();
+      }
+
+      @Override
+      public void close() throws java.io.IOException {
+        server.close();
+      }
+    };
   }
 }

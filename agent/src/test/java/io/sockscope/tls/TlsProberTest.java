@@ -45,7 +45,7 @@ class TlsProberTest {
   }
 
   static ProbeResult probe(TestTlsServer s) {
-    return prober.probe(ProbeTarget.of("127.0.0.1", s.port(), "app.test", "static"), TIMEOUT);
+    return prober.probe(ProbeTarget.of("127.0.0.1", s.port(), "app.test", ProbeSource.STATIC), TIMEOUT);
   }
 
   @Test
@@ -121,7 +121,7 @@ class TlsProberTest {
   void ipTargetMatchesIpSanAndSendsNoSni() throws Exception {
     try (var s =
         TestTlsServer.serving(TestCa.leaf(intermediate, days(-1), days(30), "127.0.0.1")).start()) {
-      ProbeResult r = prober.probe(ProbeTarget.of("127.0.0.1", s.port(), null, "static"), TIMEOUT);
+      ProbeResult r = prober.probe(ProbeTarget.of("127.0.0.1", s.port(), null, ProbeSource.STATIC), TIMEOUT);
       assertThat(r.success()).as(String.valueOf(r)).isTrue();
       assertThat(r.leaf().orElseThrow().ipAddresses()).containsExactly("127.0.0.1");
     }
@@ -205,11 +205,12 @@ class TlsProberTest {
               "127.0.0.1",
               s.port(),
               "app.test",
+              null,
               List.of(),
               client.pem(dir, "c"),
               client.keyPem(dir, "c"),
               null,
-              "static");
+              ProbeSource.STATIC);
       ProbeResult r = prober.probe(t, TIMEOUT);
       assertThat(r.success()).as(String.valueOf(r)).isTrue();
       assertThat(r.clientCertNotAfter()).isEqualTo(days(7));
@@ -222,7 +223,7 @@ class TlsProberTest {
       Duration timeout = Duration.ofMillis(500);
       long start = System.nanoTime();
       ProbeResult r =
-          prober.probe(ProbeTarget.of("127.0.0.1", s.port(), "app.test", "static"), timeout);
+          prober.probe(ProbeTarget.of("127.0.0.1", s.port(), "app.test", ProbeSource.STATIC), timeout);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertFailed(r, FailureStage.HANDSHAKE, FailureReason.TIMEOUT);
       assertThat(r.connectDuration()).isNotNull();
@@ -235,7 +236,7 @@ class TlsProberTest {
   void closedPortIsRefusedAtConnect() throws Exception {
     ProbeResult r =
         prober.probe(
-            ProbeTarget.of("127.0.0.1", TestTlsServer.closedPort(), null, "static"), TIMEOUT);
+            ProbeTarget.of("127.0.0.1", TestTlsServer.closedPort(), null, ProbeSource.STATIC), TIMEOUT);
     assertFailed(r, FailureStage.CONNECT, FailureReason.REFUSED);
     assertThat(r.connectDuration()).isNull();
     assertThat(r.leaf()).isEmpty();
@@ -244,7 +245,7 @@ class TlsProberTest {
   @Test
   void unresolvableNameFailsAtResolve() {
     ProbeResult r =
-        prober.probe(ProbeTarget.of("no-such-host.invalid", 443, null, "static"), TIMEOUT);
+        prober.probe(ProbeTarget.of("no-such-host.invalid", 443, null, ProbeSource.STATIC), TIMEOUT);
     assertFailed(r, FailureStage.RESOLVE, FailureReason.UNKNOWN_HOST);
   }
 
@@ -262,7 +263,7 @@ class TlsProberTest {
     try (var p = new TlsProber(TrustAnchors.of(List.of()), Clock.systemUTC(), hanging)) {
       long start = System.nanoTime();
       ProbeResult r =
-          p.probe(ProbeTarget.of("slow.test", 443, null, "static"), Duration.ofMillis(300));
+          p.probe(ProbeTarget.of("slow.test", 443, null, ProbeSource.STATIC), Duration.ofMillis(300));
       assertFailed(r, FailureStage.RESOLVE, FailureReason.TIMEOUT);
       assertThat(r.stageReached()).isEqualTo(FailureStage.RESOLVE);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(800));
