@@ -1,7 +1,5 @@
 package io.sockscope.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -14,12 +12,10 @@ public enum Role {
   INJECTOR;
 
   /** The spelling used on the command line and in YAML: {@code namespace-prober}. */
-  @JsonValue
   public String flag() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  @JsonCreator
   public static Role parse(String text) {
     for (Role r : values()) {
       if (r.flag().equals(text)) {

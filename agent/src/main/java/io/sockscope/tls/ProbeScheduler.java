@@ -99,8 +99,8 @@ public final class ProbeScheduler implements AutoCloseable {
       int maxTargets) {
     this.maxTargets = maxTargets;
     this.slotTimer =
-        new ScheduledThreadPoolExecutor(
-            1, r -> Thread.ofPlatform().daemon().name("tls-slots").unstarted(r));
+        // a virtual thread: it only waits on the delay queue, no platform stack for that
+        new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("tls-slots").factory());
     this.slotTimer.setRemoveOnCancelPolicy(true);
     this.probe = probe;
     this.defaultInterval = defaultInterval;
