@@ -19,6 +19,18 @@ import java.util.List;
 final class StatusSections {
   private StatusSections() {}
 
+  /**
+   * Days left, one decimal; an expired certificate says so ("-0.0" was what a certificate expired
+   * an hour ago showed; issue 13).
+   */
+  static String daysLeft(double days) {
+    if (days >= 0) {
+      return String.format(Locale.ROOT, "%.1f", days);
+    }
+    String ago = String.format(Locale.ROOT, "%.1f", -days);
+    return ago.equals("0.0") ? "expired" : "expired " + ago + " d ago";
+  }
+
   static Section tls(List<TargetSummary> targets) {
     List<List<String>> rows = new ArrayList<>();
     long failing = 0;
@@ -32,7 +44,7 @@ final class StatusSections {
           : !t.reasons().isEmpty() ? String.join(", ", t.reasons())
           : t.stage() == null ? "not probed yet" : t.stage() + ": " + t.reason();
       rows.add(List.of(t.target(), t.source(), t.protocol(),
-          t.daysLeft() == null ? "–" : String.format(Locale.ROOT, "%.1f", t.daysLeft()),
+          t.daysLeft() == null ? "–" : daysLeft(t.daysLeft()),
           t.verified() ? "yes" : "no", problem,
           t.version() == null ? "–" : t.version(),
           t.handshakeP50() == null ? "–" : String.format(Locale.ROOT, "%.1f ms", t.handshakeP50().toNanos() / 1e6)));
@@ -40,7 +52,8 @@ final class StatusSections {
     List<Figure> figures = List.of(
         new Figure("targets", Integer.toString(targets.size()), false),
         new Figure("failing", Long.toString(failing), failing > 0),
-        new Figure("soonest expiry", soonest == Double.MAX_VALUE ? "–" : String.format(Locale.ROOT, "%.1f d", soonest),
+        new Figure("soonest expiry", soonest == Double.MAX_VALUE ? "–"
+            : soonest < 0 ? daysLeft(soonest) : String.format(Locale.ROOT, "%.1f d", soonest),
             soonest < 7));
     return new Section("TLS endpoints", figures, List.of(new Table("Targets",
         List.of("target", "source", "protocol", "days left", "verified", "reason", "version", "handshake p50"), rows,
@@ -78,8 +91,12 @@ final class StatusSections {
             SocketStatus.stateRows(s), "No sockets."),
         new Table("TIME_WAIT by peer", List.of("peer", "port", "role", "time_wait"),
             SocketStatus.timeWaitRows(s), "No TIME_WAIT sockets."),
-        new Table("Close initiators (since start)", List.of("role", "local", "peer", "unknown", "local share"),
-            SocketStatus.closeRows(s), ""),
+        new Table("How connections ended (since start" + (s.closeEvents().enabled()
+                ? ", per connection from destroy events)" : ", from dumps and kernel counters)"),
+            List.of("role", "local", "peer", "reset", "unknown", "local share"), SocketStatus.closeRows(s), ""),
+        new Table("Ended connections per destination (top " + s.peerCloses().size() + ")",
+            List.of("peer", "port", "local", "peer closed", "reset", "retransmits", "mean rtt"),
+            SocketStatus.destinationRows(s), "No destroy events yet."),
         new Table("Ephemeral ports per destination (usable: " + s.ephemeralUsable() + ")",
             List.of("peer", "port", "in use", "utilization"), SocketStatus.portRows(s),
             "No client connections.")));

@@ -56,7 +56,9 @@ class LauncherTest {
     List<String> argv = launch(Map.of(), "--port", "9 9", "demo");
     assertThat(argv).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
         "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:+ExitOnOutOfMemoryError",
-        "--enable-native-access=ALL-UNNAMED");
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+    // The class archive at its own address (no relocation dirtying it into anonymous memory).
+    assertThat(argv).containsSequence("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
     assertThat(argv.subList(argv.indexOf("-jar"), argv.size()))
         .containsExactly("-jar", dir.resolve("sockscope.jar").toString(), "--port", "9 9", "demo");
     assertThat(argv).noneMatch(a -> a.startsWith("-XX:AOTCache"));
@@ -78,5 +80,65 @@ class LauncherTest {
     Files.writeString(aot, "x");
     assertThat(launch(Map.of("SOCKSCOPE_AOT_CACHE", aot.toString())))
         .contains("-XX:AOTCache=" + aot);
+  }
+
+  /** Issue 13: on JDK 17 the launcher said "Unrecognized VM option 'UseCompactObjectHeaders'". */
+  @Test
+  void anOlderJdkIsRefusedWithAPlainMessage() throws Exception {
+    Path home = dir.resolve("jdk17");
+    Files.createDirectories(home.resolve("bin"));
+    Path java = home.resolve("bin/java");
+    Files.writeString(java, "#!/bin/sh\necho 'Unrecognized VM option' >&2\nexit 1\n");
+    Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    Files.writeString(home.resolve("release"), "IMPLEMENTOR=\"Eclipse Adoptium\"\nJAVA_VERSION=\"17.0.13\"\n");
+    var r = run(home);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).contains("sockscope: needs JDK 25 or later").contains("Java 17")
+        .doesNotContain("Unrecognized VM option");
+  }
+
+  /** The machine's own JDK 17 (the default java here), when there is one. */
+  @Test
+  void theRealJdk17IsRefused() throws Exception {
+    Path jdk17 = null;
+    try (var dirs = Files.list(Path.of("/usr/lib/jvm"))) {
+      jdk17 = dirs.filter(d -> Files.isExecutable(d.resolve("bin/java")))
+          .filter(d -> {
+            try {
+              return Files.readString(d.resolve("release")).contains("JAVA_VERSION=\"17");
+            } catch (java.io.IOException e) {
+              return false;
+            }
+          }).findFirst().orElse(null);
+    } catch (java.io.IOException e) {
+      // no /usr/lib/jvm
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(jdk17 != null || "true".equals(System.getenv("CI")),
+        "no JDK 17 on this machine");
+    assertThat(jdk17).as("CI=true: a JDK 17 under /usr/lib/jvm").isNotNull();
+    var r = run(jdk17);
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.out()).contains("sockscope: needs JDK 25 or later").contains("Java 17");
+  }
+
+  /** A JDK 25 release file passes the check (the fake java then prints its arguments). */
+  @Test
+  void jdk25Passes() throws Exception {
+    Path home = dir.resolve("jdk");
+    Files.createDirectories(home);
+    Files.writeString(home.resolve("release"), "JAVA_VERSION=\"25.0.1\"\n");
+    assertThat(launch(Map.of(), "--version")).contains("-XX:+UseCompactObjectHeaders", "--version");
+  }
+
+  private record Run(int code, String out) {}
+
+  private Run run(Path javaHome) throws Exception {
+    Path jar = Files.writeString(dir.resolve("sockscope.jar"), "");
+    ProcessBuilder pb = new ProcessBuilder(repo().resolve("bin/sockscope").toString(), "--version");
+    pb.environment().put("JAVA_HOME", javaHome.toString());
+    pb.environment().put("SOCKSCOPE_JAR", jar.toString());
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    return new Run(p.waitFor(), out);
   }
 }

@@ -96,6 +96,8 @@ class ProbeEndpointTest {
   void healthAndScrapesNeverWaitForProbes() throws Exception {
     try (var tarpit = new java.net.ServerSocket(0, 100, java.net.InetAddress.getLoopbackAddress());
         Agent a = Agent.start(config(true, List.of("127.0.0.0/8")), false)) {
+      // ready first (the first socket dump): this test is about probes, not start-up
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(a.readiness()::ready);
       List<java.net.Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
       Thread.ofVirtual().start(() -> {
         try {

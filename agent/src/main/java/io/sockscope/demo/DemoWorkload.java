@@ -28,10 +28,10 @@ import javax.net.ssl.SSLServerSocket;
  * <ul>
  *   <li>a backend whose client closes first, 5 times a second: a new connection per request to
  *       one destination (the churn panels), TIME_WAIT piles up on the client side (~300 at any
- *       time, 60 s each) and every close is a local one;
+ *       time, 60 s each) and every close is a local one on the client, a peer one on the server;
  *   <li>the same backend once a second with a client that aborts (SO_LINGER 0: a RST instead of a
  *       FIN): closes ended by a reset, on both sides;
- *   <li>a server that closes first after 12 s: the client sees peer closes;
+ *   <li>a server that closes first after 12 s: peer closes on the client, local ones on the server;
  *   <li>a server that never closes what its clients closed: CLOSE_WAIT grows (the classic leak);
  *   <li>three HTTPS endpoints with certificates of known dates from a demo CA: one 6-day
  *       certificate with 1 day left, one expired an hour ago, one for the wrong host name.
@@ -67,10 +67,16 @@ public final class DemoWorkload implements AutoCloseable {
     int backend = w.server(s -> { write(s, "ok\n"); drain(s); s.close(); });
     int closer = w.server(s -> { write(s, "bye in 12 s\n"); sleep(Duration.ofSeconds(12)); s.close(); });
     int leaky = w.server(s -> { /* never closes: CLOSE_WAIT once the client has closed */ });
-    w.loop(Duration.ofMillis(200), () -> { try (Socket c = new Socket(lo, backend)) { c.getInputStream().read(); } });
+    // The whole reply is read before close(): closing with unread bytes makes Linux send a RST
+    // instead of a FIN (RFC 2525 §2.17), and these are meant to be graceful local closes.
+    w.loop(Duration.ofMillis(200), () -> {
+      try (Socket c = new Socket(lo, backend)) {
+        c.getInputStream().readNBytes(3);
+      }
+    });
     w.loop(Duration.ofSeconds(1), () -> {
       try (Socket c = new Socket(lo, backend)) {
-        c.getInputStream().read();
+        c.getInputStream().readNBytes(3);
         c.setSoLinger(true, 0); // close() sends a RST and skips TIME_WAIT
       }
     });

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Targets come from several sources ({@code static} from the configuration, {@code peer} from
  * the socket sampler, {@code service}/{@code ingress} from Kubernetes discovery); each source
- * replaces its own set with {@link #setTargets(ProbeSource, Collection)}. A target listed by two sources
- * is probed once, labelled with the source that listed it first.
+ * replaces its own set with {@link #setTargets(ProbeSource, Collection)}. A target listed by two
+ * sources is probed once, labelled with the source that listed it first.
  */
 public final class ProbeScheduler implements AutoCloseable {
   public static final Duration FIRST_PROBE_WITHIN = Duration.ofSeconds(5);
@@ -45,6 +45,9 @@ public final class ProbeScheduler implements AutoCloseable {
    * probe only waits for the network, which costs a socket, not a slot.
    */
   public static final Duration SLOT_HOLD = Duration.ofMillis(250);
+
+  /** A probe that waited this long for a slot is logged (rate-limited): the lag, in words. */
+  private static final long LATE_LOG_NANOS = Duration.ofSeconds(10).toNanos();
 
   /** Default of {@code tls.maxTargets}. */
   public static final int DEFAULT_MAX_TARGETS = 256;
@@ -70,11 +73,13 @@ public final class ProbeScheduler implements AutoCloseable {
   private final Duration timeout;
   private final Semaphore permits;
   private final Clock clock;
-  private final Map<ProbeSource, Map<String, ProbeTarget>> bySource = new java.util.EnumMap<>(ProbeSource.class);
+  private final Map<ProbeSource, Map<String, ProbeTarget>> bySource =
+      new java.util.EnumMap<>(ProbeSource.class);
   private final Map<String, Worker> workers = new ConcurrentHashMap<>();
   private final Map<String, TargetState> states = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final int maxTargets;
+  private final int concurrency;
   private final ScheduledThreadPoolExecutor slotTimer;
   private volatile int targetsCut;
   private volatile boolean closed;
@@ -94,13 +99,14 @@ public final class ProbeScheduler implements AutoCloseable {
       int maxTargets) {
     this.maxTargets = maxTargets;
     this.slotTimer =
-        new ScheduledThreadPoolExecutor(
-            1, r -> Thread.ofPlatform().daemon().name("tls-slots").unstarted(r));
+        // a virtual thread: it only waits on the delay queue, no platform stack for that
+        new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("tls-slots").factory());
     this.slotTimer.setRemoveOnCancelPolicy(true);
     this.probe = probe;
     this.defaultInterval = defaultInterval;
     this.timeout = timeout;
     this.permits = new Semaphore(concurrency, true);
+    this.concurrency = concurrency;
     this.clock = clock;
   }
 
@@ -255,10 +261,17 @@ public final class ProbeScheduler implements AutoCloseable {
         Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, first)));
         while (!stopped) {
           waitingSinceNanos = System.nanoTime() | 1; // never 0, which means "not waiting"
+          long due = waitingSinceNanos;
           try {
             permits.acquire();
           } finally {
             waitingSinceNanos = 0;
+          }
+          long waited = System.nanoTime() - due;
+          if (waited > LATE_LOG_NANOS) {
+            log.log(Level.WARNING, "late", "TLS probes run late: " + target.id() + " waited "
+                + waited / 1_000_000 + " ms for a probe slot (tls.concurrency "
+                + concurrency + "; sockscope_tls_probe_lag_seconds)");
           }
           Slot slot = new Slot();
           ScheduledFuture<?> handOver;

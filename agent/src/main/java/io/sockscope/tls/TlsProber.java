@@ -40,6 +40,9 @@ public final class TlsProber implements AutoCloseable {
   /** Grace for a server that rejects a missing client certificate after our Finished (TLS 1.3). */
   private static final Duration CLIENT_AUTH_GRACE = Duration.ofMillis(200);
 
+  /** How long a polite close waits for the server's close_notify. */
+  private static final Duration CLOSE_GRACE = Duration.ofMillis(200);
+
   /** Name resolution; the system resolver in production. */
   @FunctionalInterface
   public interface Resolver {
@@ -110,8 +113,14 @@ public final class TlsProber implements AutoCloseable {
     ScheduledFuture<?> guard =
         watchdog.schedule(() -> closeQuietly(raw), a.remainingNanos(), TimeUnit.NANOSECONDS);
     try {
-      if (connect(a, raw, address) && startTls(a, raw) && handshake(a, raw, recorder)) {
+      SSLSocket ssl;
+      if (connect(a, raw, address)
+          && startTls(a, raw)
+          && (ssl = handshake(a, raw, recorder)) != null) {
         verify(a, recorder.chain());
+        if (a.target.protocol().startTls() != null) {
+          closePolitely(a, ssl);
+        }
       }
     } finally {
       guard.cancel(false);
@@ -194,7 +203,8 @@ public final class TlsProber implements AutoCloseable {
       a.starttls = Duration.ofNanos(System.nanoTime() - start);
       return true;
     } catch (StartTlsException e) {
-      a.fail(FailureStage.STARTTLS, e.reason(), a.target.protocol().label() + ": " + e.getMessage());
+      a.fail(
+          FailureStage.STARTTLS, e.reason(), a.target.protocol().label() + ": " + e.getMessage());
     } catch (IOException e) {
       FailureReason r =
           a.expired() || e instanceof SocketTimeoutException
@@ -205,7 +215,8 @@ public final class TlsProber implements AutoCloseable {
     return false;
   }
 
-  private boolean handshake(ProbeAttempt a, Socket raw, HandshakeRecorder recorder) {
+  /** The TLS socket after a completed handshake, or null when it failed (recorded in {@code a}). */
+  private SSLSocket handshake(ProbeAttempt a, Socket raw, HandshakeRecorder recorder) {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(
@@ -230,13 +241,13 @@ public final class TlsProber implements AutoCloseable {
             FailureStage.HANDSHAKE,
             FailureReason.CLIENT_CERT_REQUIRED,
             "server requires a client certificate");
-        return false;
+        return null;
       }
-      return true;
+      return ssl;
     } catch (IOException | GeneralSecurityException e) {
       a.chain = recorder.chain();
       a.fail(FailureStage.HANDSHAKE, handshakeReason(a, recorder, e), e.toString());
-      return false;
+      return null;
     }
   }
 
@@ -309,6 +320,28 @@ public final class TlsProber implements AutoCloseable {
     if (!a.reasons.isEmpty()) {
       VerifyReason first = a.reasons.stream().sorted().findFirst().orElseThrow();
       a.fail(FailureStage.VERIFY, FailureReason.of(first), "verification failed: " + a.reasons);
+    }
+  }
+
+  /**
+   * Ends the session as a client should: close_notify, then wait briefly for the server's. Servers
+   * behind STARTTLS log every abrupt end (PostgreSQL "could not receive data from client:
+   * Connection reset by peer", Exim "TLS connection was non-properly terminated"): a probe each
+   * minute must not fill a database's log. The reset comes from closing with the server's TLS 1.3
+   * session tickets still unread; reading to the end consumes them.
+   */
+  private static void closePolitely(ProbeAttempt a, SSLSocket ssl) {
+    try {
+      long millis =
+          Math.min(CLOSE_GRACE.toMillis(), TimeUnit.NANOSECONDS.toMillis(a.remainingNanos()));
+      ssl.setSoTimeout((int) Math.max(1, millis));
+      ssl.shutdownOutput();
+      byte[] sink = new byte[512];
+      while (ssl.getInputStream().read(sink) >= 0) {
+        // an application byte after close_notify is the server's business; keep draining
+      }
+    } catch (IOException e) {
+      // the probe's verdict is made; a server that does not answer close_notify is closed below
     }
   }
 

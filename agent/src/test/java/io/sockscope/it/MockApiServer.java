@@ -60,6 +60,16 @@ public final class MockApiServer implements AutoCloseable {
         .addNewPort().withName("https").withPort(8443).endPort().build()).create();
   }
 
+  /** A client of this server (the caller closes it): to add or change objects during a test. */
+  public KubernetesClient client() {
+    return api.createClient();
+  }
+
+  /** The port it listens on (a restarted server takes the same one). */
+  public int port() {
+    return api.getPort();
+  }
+
   /** The environment a sidecar needs to watch this server (and nothing else) as namespace "ns". */
   public java.util.Map<String, String> agentEnvironment(String host) {
     return java.util.Map.of("KUBERNETES_MASTER", "http://" + host + ":" + api.getPort(),

@@ -75,6 +75,17 @@ class TargetRulesTest {
     assertThat(all.getFirst().explicitServerName()).isNull();
   }
 
+  /** How each port reaches TLS: appProtocol, then the port name, then the port number. */
+  @Test
+  void eachPortGetsItsProtocol() {
+    var targets = TargetRules.of(service("data", Map.of("sockscope.io/probe-tls", "true"),
+        port("pg", 5432, null, "TCP"), port("mysql-main", 13306, null, "TCP"),
+        port("tcp", 10389, "ldap", "TCP"), port("https", 8443, null, "TCP")));
+    assertThat(targets).extracting(t -> t.probeTarget().protocol()).containsExactly(
+        io.sockscope.tls.ProbeProtocol.POSTGRES, io.sockscope.tls.ProbeProtocol.MYSQL,
+        io.sockscope.tls.ProbeProtocol.LDAP, io.sockscope.tls.ProbeProtocol.TLS);
+  }
+
   @Test
   void optOutAnnotationWins() {
     assertThat(TargetRules.of(service("web", Map.of("sockscope.io/probe-tls", "false"),

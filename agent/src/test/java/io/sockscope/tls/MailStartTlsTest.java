@@ -131,6 +131,7 @@ class MailStartTlsTest {
     DebianServer good;
     DebianServer expired;
     DebianServer plain;
+    Path goodHome;
 
     @BeforeAll
     void start() throws Exception {
@@ -142,6 +143,7 @@ class MailStartTlsTest {
       }
       Path dir = DebianServer.directory("exim");
       good = exim(dir, "good", StartTlsCase.GOOD);
+      goodHome = dir.resolve("good");
       expired = exim(dir, "expired", StartTlsCase.EXPIRED);
       plain = exim(dir, "plain", null);
     }
@@ -190,6 +192,18 @@ class MailStartTlsTest {
     @Test
     void expiredCertificate() {
       assertExpired(probe(expired.port, ProbeProtocol.SMTP));
+    }
+
+    /** Exim's own log: a probe ends the TLS session properly (close_notify), not abruptly. */
+    @Test
+    void probesLeaveNoTlsErrorInEximsLog() throws Exception {
+      for (int i = 0; i < 3; i++) {
+        assertGood(probe(good.port, ProbeProtocol.SMTP));
+      }
+      Thread.sleep(500);
+      Path log = goodHome.resolve("log/mainlog");
+      org.assertj.core.api.Assertions.assertThat(Files.exists(log) ? Files.readString(log) : "")
+          .doesNotContain("TLS error");
     }
 
     @Test

@@ -81,6 +81,18 @@ class PostgresStartTlsTest {
     assertGood(probe(good.port, ProbeProtocol.POSTGRES));
   }
 
+  /** The server's own log is the ground truth: a probe ends with close_notify, not a reset. */
+  @Test
+  void probesLeaveNoComplaintInTheServerLog() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      assertGood(probe(good.port, ProbeProtocol.POSTGRES));
+    }
+    Thread.sleep(500); // the postmaster's children write their log lines after the close
+    org.assertj.core.api.Assertions.assertThat(good.log())
+        .doesNotContain("could not receive data from client")
+        .doesNotContain("SSL error");
+  }
+
   @Test
   void expiredCertificate() {
     assertExpired(probe(expired.port, ProbeProtocol.POSTGRES));
@@ -109,6 +121,24 @@ class PostgresStartTlsTest {
               + t.id() + "\"} 1.0")
           .contains("sockscope_tls_probe_success{source=\"static\",target=\"" + t.id() + "\"} 0.0");
     }
+  }
+
+  /** {@code /probe?protocol=postgres}: the port is not 5432, so only the parameter says it. */
+  @Test
+  void adhocProbesTakeTheProtocolParameter() {
+    var adhoc = new AdhocProbe(true, StartTlsCase.PROBER, List.of(),
+        AllowList.parse(List.of("127.0.0.0/8")), StartTlsCase.TIMEOUT, h -> null);
+    String target = "127.0.0.1:" + good.port;
+    var byPort = adhoc.probe(target, StartTlsCase.NAME, null, null);
+    org.assertj.core.api.Assertions.assertThat(byPort.result().failureStage())
+        .isEqualTo(FailureStage.HANDSHAKE);
+    var asked = adhoc.probe(target, StartTlsCase.NAME, "postgresql", null);
+    assertGood(asked.result());
+    org.assertj.core.api.Assertions.assertThat(asked.result().target().source())
+        .isEqualTo(ProbeSource.ADHOC);
+    var unknown = adhoc.probe(target, StartTlsCase.NAME, "ftp", null);
+    org.assertj.core.api.Assertions.assertThat(unknown.status()).isEqualTo(400);
+    org.assertj.core.api.Assertions.assertThat(unknown.message()).startsWith("protocol must be one of tls");
   }
 
   @Test

@@ -63,7 +63,7 @@ class ProbeTargetTest {
   @Test
   void sourcesHaveOneSpellingEach() {
     assertThat(ProbeSource.SCHEDULED).extracting(ProbeSource::label)
-        .containsExactly("static", "peer", "service", "ingress");
+        .containsExactly("static", "peer", "service", "ingress", "backend");
     assertThat(ProbeSource.ADHOC.label()).isEqualTo("adhoc");
   }
 }

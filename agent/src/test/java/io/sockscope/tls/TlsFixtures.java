@@ -8,6 +8,7 @@ import java.util.List;
 /** Two real TLS servers for tests outside this package: one expired, one valid, for app.test. */
 public final class TlsFixtures implements AutoCloseable {
   private final TrustAnchors anchors;
+  private Path caFile;
   private final TestTlsServer expired;
   private final TestTlsServer valid;
 
@@ -20,7 +21,8 @@ public final class TlsFixtures implements AutoCloseable {
   public static TlsFixtures start(Path dir, Instant expiredAt, Instant validUntil)
       throws Exception {
     var root = TestCa.root("Fixture Root");
-    var anchors = TrustAnchors.load(List.of(root.pem(dir, "fixture-root")), null);
+    Path caFile = root.pem(dir, "fixture-root");
+    var anchors = TrustAnchors.load(List.of(caFile), null);
     var e =
         TestTlsServer.serving(
                 TestCa.leaf(root, expiredAt.minus(Duration.ofDays(90)), expiredAt, "app.test"))
@@ -29,7 +31,14 @@ public final class TlsFixtures implements AutoCloseable {
         TestTlsServer.serving(
                 TestCa.leaf(root, TestCa.NOW.minus(Duration.ofDays(1)), validUntil, "app.test"))
             .start();
-    return new TlsFixtures(anchors, e, v);
+    TlsFixtures fx = new TlsFixtures(anchors, e, v);
+    fx.caFile = caFile;
+    return fx;
+  }
+
+  /** The fixture root CA as a PEM file (for an agent's tls.caFiles). */
+  public Path caFile() {
+    return caFile;
   }
 
   /** Anchors holding the fixture root CA. */
