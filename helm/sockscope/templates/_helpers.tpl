@@ -63,7 +63,7 @@ release: {{ .Release.Name }}
 {{- end }}
 {{- end }}
 
-{{/* The downward-API facts every agent role reads (DESIGN §6). */}}
+{{/* The downward-API facts every agent role reads (docs/architecture.md). */}}
 {{- define "sockscope.downwardEnv" -}}
 - name: POD_NAME
   valueFrom:
@@ -96,4 +96,9 @@ release: {{ .Release.Name }}
 {{/* The injector's Service DNS name: the serving certificate's SAN. */}}
 {{- define "sockscope.injectorHost" -}}
 {{- printf "%s.%s.svc" (include "sockscope.injectorName" .) .Release.Namespace }}
+{{- end }}
+
+{{/* The ConfigMap the prober publishes peer names into and every sidecar mounts (docs/kubernetes.md). */}}
+{{- define "sockscope.peerNamesConfigMap" -}}
+{{ include "sockscope.fullname" . }}-peer-names
 {{- end }}

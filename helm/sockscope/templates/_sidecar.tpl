@@ -47,6 +47,9 @@ volumeMounts:
   - name: sockscope-config
     mountPath: /etc/sockscope
     readOnly: true
+  - name: sockscope-peer-names
+    mountPath: /etc/sockscope/peers
+    readOnly: true
 {{- end }}
 
 {{- define "sockscope.sidecar.volumes" -}}
@@ -59,6 +62,12 @@ volumeMounts:
     items:
       - key: config.yaml
         path: config.yaml
+# Peer names published by the namespace prober (docs/kubernetes.md): optional, so a pod starts
+# before the prober has written it (peers are IPs until the kubelet's next sync).
+- name: sockscope-peer-names
+  configMap:
+    name: {{ include "sockscope.peerNamesConfigMap" . }}
+    optional: true
 {{- end }}
 
 {{/* The sidecar's agent config file: chart-owned keys first, then the user's sections. */}}

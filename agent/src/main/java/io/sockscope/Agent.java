@@ -65,7 +65,7 @@ public final class Agent implements AutoCloseable {
     }
     String bind = config.bindAddress();
     logger.log(Level.INFO, "sockscope started: role " + config.role().flag() + ", http://"
-        + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + agent.http.port() + "/metrics");
+        + io.sockscope.util.HostPortText.format(bind, agent.http.port()) + "/metrics");
     return agent;
   }
 

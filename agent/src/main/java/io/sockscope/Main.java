@@ -4,11 +4,15 @@ import io.sockscope.config.AgentConfig;
 import io.sockscope.config.CommandLine;
 import io.sockscope.config.ConfigException;
 import io.sockscope.config.ConfigLoader;
+import io.sockscope.config.StartChecks;
+import io.sockscope.kubernetes.PodIdentity;
+import io.sockscope.kubernetes.WatchedResource;
 import io.sockscope.metrics.BuildInfo;
 
 /**
  * Entry point. Exit codes: 0 ok, 1 failed at run time, 2 bad command line or configuration (one
- * line on stderr naming the flag or key).
+ * line on stderr per problem, naming the flag or key). {@code --check-config} and start run the same
+ * checks ({@link ConfigLoader#check}), so a configuration the check passes does not fail at start.
  */
 public final class Main {
   private Main() {}
@@ -52,6 +56,16 @@ public final class Main {
 
   /** Runs the agent; returns an exit code, or -1 while the agent keeps running. */
   static int run(String[] args) {
+    return run(args, environment(System::getenv));
+  }
+
+  /** This process's surroundings as start sees them ({@code env}: its environment variables). */
+  static StartChecks.Environment environment(java.util.function.Function<String, String> env) {
+    return new StartChecks.Environment(env, PodIdentity.SERVICE_ACCOUNT_NAMESPACE,
+        c -> !WatchedResource.planFor(c.role(), c.kubernetes()).isEmpty());
+  }
+
+  static int run(String[] args, StartChecks.Environment environment) {
     CommandLine cli;
     AgentConfig config;
     try {
@@ -64,11 +78,9 @@ public final class Main {
         System.out.println("sockscope " + BuildInfo.load().version());
         return 0;
       }
-      AgentConfig base =
-          cli.config() == null ? AgentConfig.defaults() : ConfigLoader.load(cli.config());
-      config = ConfigLoader.apply(base, cli);
+      config = ConfigLoader.check(cli, environment);
     } catch (ConfigException e) {
-      System.err.println("sockscope: " + e.getMessage());
+      e.lines().forEach(line -> System.err.println("sockscope: " + line));
       return 2;
     }
     if (cli.checkConfig()) {

@@ -33,10 +33,20 @@ final class SocketsFeature implements Feature {
   private final PeerNames names;
   private final TlsFeature tls;
 
+  /** Checks the socket tables now: a one-line error before any feature starts or logs. */
   SocketsFeature(AgentConfig config, PeerNames names, TlsFeature tls) {
     this.config = config;
     this.names = names;
     this.tls = tls;
+    checkReadable(Path.of(config.procRoot()));
+  }
+
+  private static void checkReadable(Path procRoot) {
+    try {
+      KernelCounters.read(procRoot);
+    } catch (IOException e) {
+      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
+    }
   }
 
   @Override
@@ -47,11 +57,13 @@ final class SocketsFeature implements Feature {
     AtomicReference<SocketSampler> holder = new AtomicReference<>();
     SocketMetrics metrics = new SocketMetrics(() -> holder.get().snapshot(), host.metrics().meters(), source.name());
     SocketSampler sampler = new SocketSampler(source,
-        new SocketSampler.Settings(procRoot, s.counterInterval(), s.dumpInterval(), s.topPeers(), s.earlyDumpJump()),
+        new SocketSampler.Settings(procRoot, s.counterInterval(), s.dumpInterval(), s.topPeers(), s.earlyDumpJump(),
+            s.closeEventBufferOrOff()),
         metrics);
     holder.set(sampler);
     metrics.bindCounters(sampler);
     metrics.capListenPorts(s.maxListenPorts(), host.metrics().seriesCut());
+    metrics.reportPeerCuts(host.metrics().seriesCut());
     host.metrics().register(metrics);
     host.closeOnStop(sampler);
     host.readiness().require("first socket dump", sampler::ready);
@@ -91,11 +103,6 @@ final class SocketsFeature implements Feature {
    * process's view, a fixture tree) means procfs.
    */
   private SocketSource openSource(Path procRoot) {
-    try {
-      KernelCounters.read(procRoot);
-    } catch (IOException e) {
-      throw new StartupException("cannot read the socket tables under " + procRoot + ": " + e.getMessage());
-    }
     SocketsConfig.SourceKind kind = config.sockets().source();
     if (kind == SocketsConfig.SourceKind.NETLINK) {
       try {

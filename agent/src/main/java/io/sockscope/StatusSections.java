@@ -91,8 +91,12 @@ final class StatusSections {
             SocketStatus.stateRows(s), "No sockets."),
         new Table("TIME_WAIT by peer", List.of("peer", "port", "role", "time_wait"),
             SocketStatus.timeWaitRows(s), "No TIME_WAIT sockets."),
-        new Table("Close initiators (since start)", List.of("role", "local", "peer", "unknown", "local share"),
-            SocketStatus.closeRows(s), ""),
+        new Table("How connections ended (since start" + (s.closeEvents().enabled()
+                ? ", per connection from destroy events)" : ", from dumps and kernel counters)"),
+            List.of("role", "local", "peer", "reset", "unknown", "local share"), SocketStatus.closeRows(s), ""),
+        new Table("Ended connections per destination (top " + s.peerCloses().size() + ")",
+            List.of("peer", "port", "local", "peer closed", "reset", "retransmits", "mean rtt"),
+            SocketStatus.destinationRows(s), "No destroy events yet."),
         new Table("Ephemeral ports per destination (usable: " + s.ephemeralUsable() + ")",
             List.of("peer", "port", "in use", "utilization"), SocketStatus.portRows(s),
             "No client connections.")));

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * DESIGN §3 boundaries: the models ({@code sockets}, {@code tls}) use only the JDK ({@code java.*}
+ * The boundaries of docs/architecture.md ("Packages"): the models ({@code sockets}, {@code tls}) use only the JDK ({@code java.*}
  * and {@code javax.*}: JSSE, X.500 names) and the JDK-only {@code util}; nothing but the wiring
  * imports {@code http}.
  */
@@ -45,6 +45,18 @@ class ArchitectureTest {
         .onlyDependOnClassesThat()
         .resideInAnyPackage("java..", "javax..", "io.sockscope.sockets..", "io.sockscope.util..")
         .allowEmptyShould(true)
+        .check(main);
+  }
+
+  /** The sidecar reads peer names with the JDK alone (no Kubernetes client in a pod's sidecar). */
+  @Test
+  void peersUseOnlyTheJdk() {
+    classes()
+        .that()
+        .resideInAPackage("io.sockscope.peers..")
+        .should()
+        .onlyDependOnClassesThat()
+        .resideInAnyPackage("java..", "io.sockscope.peers..", "io.sockscope.util..")
         .check(main);
   }
 

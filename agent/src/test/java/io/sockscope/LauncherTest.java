@@ -56,7 +56,9 @@ class LauncherTest {
     List<String> argv = launch(Map.of(), "--port", "9 9", "demo");
     assertThat(argv).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
         "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:+ExitOnOutOfMemoryError",
-        "--enable-native-access=ALL-UNNAMED");
+        "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
+    // The class archive at its own address (no relocation dirtying it into anonymous memory).
+    assertThat(argv).containsSequence("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
     assertThat(argv.subList(argv.indexOf("-jar"), argv.size()))
         .containsExactly("-jar", dir.resolve("sockscope.jar").toString(), "--port", "9 9", "demo");
     assertThat(argv).noneMatch(a -> a.startsWith("-XX:AOTCache"));

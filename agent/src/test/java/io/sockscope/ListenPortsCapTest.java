@@ -23,7 +23,7 @@ class ListenPortsCapTest {
   @Test
   void fiveThousandListeningPortsStayWithinTheCap() throws Exception {
     List<ServerSocket> listening = new ArrayList<>();
-    var sockets = new SocketsConfig(null, null, null, Duration.ofSeconds(1), null, null, 64);
+    var sockets = new SocketsConfig(null, null, null, Duration.ofSeconds(1), null, null, 64, null, null);
     try (Agent a = Agent.start(new AgentConfig(Role.LOCAL, 0, null, sockets, null, null, null), false)) {
       for (int i = 0; i < 5000; i++) {
         listening.add(new ServerSocket(0, 5, InetAddress.getLoopbackAddress()));

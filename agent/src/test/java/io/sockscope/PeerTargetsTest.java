@@ -26,7 +26,7 @@ class PeerTargetsTest {
           sockets:
             source: procfs
             counterInterval: 100ms
-            dumpInterval: 200ms
+            dumpInterval: 1s
           tls:
             peerPorts: [%d]
           kubernetes:

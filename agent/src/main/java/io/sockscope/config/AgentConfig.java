@@ -64,21 +64,27 @@ public record AgentConfig(
         bindAddress);
   }
 
-  /** Throws {@link ConfigException} naming the first invalid key. */
+  /** Throws a {@link ConfigException} with every invalid key, one line each. */
   public AgentConfig validate() {
-    Validation.range("port", port, 0, 65535);
+    Validation v = new Validation();
+    validate(v);
+    v.throwIfAny(null, java.util.Map.of());
+    return this;
+  }
+
+  /** The checks that need nothing but the values (files and the environment: {@link StartChecks}). */
+  void validate(Validation v) {
+    v.range("port", port, 0, 65535);
     if (!bindAddress.matches("[0-9A-Fa-f.:]+")) {
-      throw new ConfigException(
-          "bindAddress (--bind): must be an IP address such as 0.0.0.0, 127.0.0.1 or :: (got '"
-              + bindAddress + "')");
+      v.report("bindAddress", "bindAddress (--bind): must be an IP address such as 0.0.0.0,"
+          + " 127.0.0.1 or :: (got '" + bindAddress + "')");
     }
     if (procRoot.isBlank()) {
-      throw new ConfigException("procRoot: must not be empty");
+      v.fail("procRoot", "must not be empty");
     }
-    sockets.validate();
-    tls.validate();
-    kubernetes.validate();
-    injector.validate(role);
-    return this;
+    sockets.validate(v);
+    tls.validate(v);
+    kubernetes.validate(v);
+    injector.validate(v, role);
   }
 }

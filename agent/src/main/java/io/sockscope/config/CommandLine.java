@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The stable command line (DESIGN §1): {@code [--config FILE] [--check-config] [--role R] [--port
+ * The stable command line (docs/architecture.md): {@code [--config FILE] [--check-config] [--role R] [--port
  * N] [--tls-target HOST:PORT[,SNI]]... [--tls-ca-file PEM]... [demo]}. Flags win over the file.
  */
 public record CommandLine(
@@ -27,7 +27,8 @@ public record CommandLine(
                        [--tls-ca-file PEM]... [demo]
 
         --config FILE        YAML configuration (see docs/configuration.md); without it: local role
-        --check-config       validate the configuration, print it, and exit (0 valid, 2 invalid)
+        --check-config       run every check start runs (values, files, procRoot, namespace)
+                             and exit: 0 valid, 2 invalid (every problem on its own line)
         --role ROLE          local (default), sidecar, namespace-prober or injector
         --port N             HTTP port for /metrics, /healthz, /readyz, / (default 9102)
         --bind ADDRESS       address the HTTP port listens on (default 0.0.0.0: all IPv4)

@@ -4,129 +4,93 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.DeserializationContext;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.ValueDeserializer;
-import tools.jackson.databind.exc.UnrecognizedPropertyException;
-import tools.jackson.databind.module.SimpleModule;
-import tools.jackson.dataformat.yaml.YAMLMapper;
+import java.util.Map;
 
 /**
- * Reads the YAML file onto {@link AgentConfig}. Strict: an unknown key is an error, never ignored,
- * and every error is one line naming the key (blackbox_exporter and client_java do the same).
+ * Reads the configuration file onto {@link AgentConfig} with {@link YamlReader} and {@link
+ * RecordMapper} (the JDK only: no YAML or JSON library is loaded). Strict: an unknown key is an
+ * error, never ignored; every problem is found, not only the first, and each is one line naming
+ * the key and, for the file, {@code file:line:column} (docs/configuration.md, "Errors").
  */
 public final class ConfigLoader {
-  /** Built when a file is parsed, not when the flags are applied: no file, no Jackson. */
-  private static final class Yaml {
-    static final YAMLMapper MAPPER =
-        YAMLMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .addModule(new SimpleModule("durations").addDeserializer(Duration.class, new DurationDe()))
-            .build();
-  }
-
   private ConfigLoader() {}
 
-  /** Loads and validates {@code file}. */
+  /**
+   * Everything start needs, checked at once: the file, the flags merged into it, every value, and
+   * the files and surroundings start would use ({@link StartChecks}). Both {@code --check-config}
+   * and start go through here, so they accept and refuse the same inputs with the same lines.
+   */
+  public static AgentConfig check(CommandLine cli, StartChecks.Environment environment) {
+    String origin = cli.config() == null ? null : cli.config().toString();
+    Validation v = new Validation();
+    Map<String, YamlNode.Mark> marks = new HashMap<>();
+    AgentConfig base = cli.config() == null
+        ? AgentConfig.defaults()
+        : map(read(cli.config()), origin, v, marks);
+    AgentConfig config = merge(base, cli);
+    config.validate(v);
+    StartChecks.check(config, environment, v);
+    v.throwIfAny(origin, marks);
+    return config;
+  }
+
+  /** Loads and validates {@code file} (values only: see {@link #check} for the files it names). */
   public static AgentConfig load(Path file) {
-    String text;
+    return parse(read(file), file.toString());
+  }
+
+  /** Parses YAML text; {@code origin} names it in messages. An empty document is all defaults. */
+  public static AgentConfig parse(String text, String origin) {
+    Validation v = new Validation();
+    Map<String, YamlNode.Mark> marks = new HashMap<>();
+    AgentConfig config = map(text, origin, v, marks);
+    config.validate(v);
+    v.throwIfAny(origin, marks);
+    return config;
+  }
+
+  /** Merges the command line into the file's configuration and validates the result. */
+  public static AgentConfig apply(AgentConfig base, CommandLine cli) {
+    return merge(base, cli).validate();
+  }
+
+  private static String read(Path file) {
     try {
-      text = Files.readString(file);
+      return Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException(file + ": no such file");
     } catch (IOException e) {
       throw new ConfigException(file + ": cannot read: " + e.getMessage());
     }
-    return parse(text, file.toString());
   }
 
-  /** Parses YAML text; {@code origin} names it in messages. An empty document is all defaults. */
-  public static AgentConfig parse(String text, String origin) {
-    if (text.isBlank()) {
-      return AgentConfig.defaults().validate();
-    }
+  /**
+   * The file's values (defaults where a key is missing or wrong); problems go to {@code v}. A
+   * syntax error stops here: past it, the shape of the file is a guess.
+   */
+  private static AgentConfig map(
+      String text, String origin, Validation v, Map<String, YamlNode.Mark> marks) {
+    YamlNode root;
     try {
-      AgentConfig config = Yaml.MAPPER.readValue(text, AgentConfig.class);
-      return (config == null ? AgentConfig.defaults() : config).validate();
-    } catch (UnrecognizedPropertyException e) {
-      throw new ConfigException(origin + ": unknown key '" + path(e) + "'");
-    } catch (DatabindException e) {
-      throw new ConfigException(origin + ": " + path(e) + ": " + reason(e));
-    } catch (JacksonException e) {
-      throw new ConfigException(origin + ": not valid YAML: " + firstLine(e.getOriginalMessage()));
-    } catch (ConfigException e) {
-      throw new ConfigException(origin + ": " + e.getMessage());
+      root = YamlReader.read(text);
+    } catch (YamlReader.SyntaxError e) {
+      throw new ConfigException(origin + ":" + e.mark() + ": " + e.getMessage());
     }
+    if (root == null) {
+      return AgentConfig.defaults();
+    }
+    if (!(root instanceof YamlNode.Mapping)) {
+      marks.put("(top level)", root.mark());
+      v.fail("(top level)", "expected a mapping of settings (key: value), got " + YamlNode.kind(root));
+      return AgentConfig.defaults();
+    }
+    AgentConfig config = new RecordMapper(v, marks).map(root, AgentConfig.class, "");
+    return config == null ? AgentConfig.defaults() : config;
   }
 
-  private static String path(DatabindException e) {
-    StringBuilder sb = new StringBuilder();
-    for (JacksonException.Reference ref : e.getPath()) {
-      if (ref.getPropertyName() != null) {
-        if (!sb.isEmpty()) {
-          sb.append('.');
-        }
-        sb.append(ref.getPropertyName());
-      } else if (ref.getIndex() >= 0) {
-        sb.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return sb.isEmpty() ? "(top level)" : sb.toString();
-  }
-
-  private static String reason(DatabindException e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    if (root instanceof IllegalArgumentException || root instanceof ConfigException) {
-      return firstLine(root.getMessage());
-    }
-    String m = firstLine(e.getOriginalMessage());
-    // "Cannot deserialize value of type `io.sockscope.config.SocketsConfig` from Array value (...)"
-    var wrongType = java.util.regex.Pattern.compile("Cannot deserialize value of type `(?:[\\w.]+\\.)?([\\w$<>]+)` from (\\w+).*").matcher(m);
-    if (wrongType.matches()) {
-      String type = wrongType.group(1).replace("Config", "").replace("java.lang.", "");
-      return "wrong type: expected " + (type.isEmpty() ? "a mapping" : article(type)) + ", got " + wrongType.group(2).toLowerCase(java.util.Locale.ROOT);
-    }
-    return m;
-  }
-
-  private static String article(String type) {
-    return switch (type) {
-      case "Integer", "int", "Long", "long" -> "a whole number";
-      case "Double", "double" -> "a number";
-      case "Boolean", "boolean" -> "true or false";
-      case "String" -> "a string";
-      case "List" -> "a list";
-      default -> "a mapping (" + type + ")";
-    };
-  }
-
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "invalid value";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
-
-  /** "10s", "500ms"; a bare number is refused (is it seconds or milliseconds?). */
-  private static final class DurationDe extends ValueDeserializer<Duration> {
-    @Override
-    public Duration deserialize(JsonParser p, DeserializationContext ctxt) {
-      return Durations.parse(p.getString());
-    }
-  }
-
-  /** Merges the command line into the file's configuration and validates the result. */
-  public static AgentConfig apply(AgentConfig base, CommandLine cli) {
+  private static AgentConfig merge(AgentConfig base, CommandLine cli) {
     AgentConfig c = base;
     if (cli.role() != null) {
       c = c.withRole(cli.role());
@@ -141,6 +105,6 @@ public final class ConfigLoader {
     if (!targets.isEmpty() || !cli.tlsCaFiles().isEmpty()) {
       c = c.withTls(targets, cli.tlsCaFiles());
     }
-    return c.validate();
+    return c;
   }
 }

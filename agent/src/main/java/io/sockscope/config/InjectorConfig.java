@@ -25,19 +25,19 @@ public record InjectorConfig(
     return new InjectorConfig(null, null, null, null, null);
   }
 
-  void validate(Role role) {
-    Validation.range("injector.port", port, 0, 65535);
+  void validate(Validation v, Role role) {
+    v.range("injector.port", port, 0, 65535);
     if (role != Role.INJECTOR) {
       return;
     }
-    required("injector.certFile", certFile);
-    required("injector.keyFile", keyFile);
-    required("injector.sidecarFile", sidecarFile);
+    required(v, "injector.certFile", certFile);
+    required(v, "injector.keyFile", keyFile);
+    required(v, "injector.sidecarFile", sidecarFile);
   }
 
-  private static void required(String key, String value) {
+  private static void required(Validation v, String key, String value) {
     if (value == null || value.isBlank()) {
-      throw new ConfigException(key + ": required in the injector role");
+      v.fail(key, "required in the injector role");
     }
   }
 }

@@ -69,13 +69,13 @@ public record KubernetesConfig(
     return enabled != null ? enabled : role != Role.LOCAL;
   }
 
-  void validate() {
-    Validation.range("kubernetes.peerNamesMax", peerNamesMax, 0, 100_000);
-    Validation.range("kubernetes.peerServiceInfoMax", peerServiceInfoMax, 0, 100_000);
+  void validate(Validation v) {
+    v.range("kubernetes.peerNamesMax", peerNamesMax, 0, 100_000);
+    v.range("kubernetes.peerServiceInfoMax", peerServiceInfoMax, 0, 100_000);
     if (peerNamesFile.isBlank()) {
-      throw new ConfigException("kubernetes.peerNamesFile: must not be empty");
+      v.fail("kubernetes.peerNamesFile", "must not be empty");
     }
-    Validation.range("kubernetes.backendsPerService", backendsPerService, 0, 1000);
-    Validation.range("kubernetes.maxStoredCertificates", maxStoredCertificates, 0, 100_000);
+    v.range("kubernetes.backendsPerService", backendsPerService, 0, 1000);
+    v.range("kubernetes.maxStoredCertificates", maxStoredCertificates, 0, 100_000);
   }
 }

@@ -1,12 +1,10 @@
 package io.sockscope.config;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** What this process does (DESIGN §1); one jar, roles chosen by configuration. */
+/** What this process does (docs/architecture.md); one jar, roles chosen by configuration. */
 public enum Role {
   LOCAL,
   SIDECAR,
@@ -14,12 +12,10 @@ public enum Role {
   INJECTOR;
 
   /** The spelling used on the command line and in YAML: {@code namespace-prober}. */
-  @JsonValue
   public String flag() {
     return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
-  @JsonCreator
   public static Role parse(String text) {
     for (Role r : values()) {
       if (r.flag().equals(text)) {

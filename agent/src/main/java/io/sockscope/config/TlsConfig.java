@@ -78,22 +78,27 @@ public record TlsConfig(
         maxTargets, maxDnsNamesLength, maxChainLength);
   }
 
-  void validate() {
-    Validation.positive("tls.interval", interval);
-    Validation.positive("tls.timeout", timeout);
-    Validation.range("tls.concurrency", concurrency, 1, 4096);
-    Validation.range("tls.maxTargets", maxTargets, 1, 100_000);
-    Validation.range("tls.maxDnsNamesLength", maxDnsNamesLength, 64, 65_536);
-    Validation.range("tls.maxChainLength", maxChainLength, 1, 1000);
-    Validation.range("tls.probeEndpoint.maxConcurrent", probeEndpoint.maxConcurrent(), 1, 1024);
+  static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
+  static final Duration MAX_INTERVAL = Duration.ofHours(24);
+  static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+  static final Duration MAX_TIMEOUT = Duration.ofMinutes(1);
+
+  void validate(Validation v) {
+    v.duration("tls.interval", interval, MIN_INTERVAL, MAX_INTERVAL);
+    v.duration("tls.timeout", timeout, MIN_TIMEOUT, MAX_TIMEOUT);
+    v.range("tls.concurrency", concurrency, 1, 4096);
+    v.range("tls.maxTargets", maxTargets, 1, 100_000);
+    v.range("tls.maxDnsNamesLength", maxDnsNamesLength, 64, 65_536);
+    v.range("tls.maxChainLength", maxChainLength, 1, 1000);
+    v.range("tls.probeEndpoint.maxConcurrent", probeEndpoint.maxConcurrent(), 1, 1024);
     for (int i = 0; i < targets.size(); i++) {
-      targets.get(i).validate("tls.targets[" + i + "]");
+      targets.get(i).validate(v, "tls.targets[" + i + "]");
     }
     for (int i = 0; i < probeEndpoint.allow().size(); i++) {
-      Validation.allowEntry("tls.probeEndpoint.allow[" + i + "]", probeEndpoint.allow().get(i));
+      v.allowEntry("tls.probeEndpoint.allow[" + i + "]", probeEndpoint.allow().get(i));
     }
     for (int i = 0; i < peerPorts.size(); i++) {
-      Validation.range("tls.peerPorts[" + i + "]", peerPorts.get(i), 1, 65535);
+      v.range("tls.peerPorts[" + i + "]", peerPorts.get(i), 1, 65535);
     }
   }
 }

@@ -29,34 +29,35 @@ public record TlsTargetConfig(
     return new TlsTargetConfig(t.address(), t.serverName(), null, null, null, null, null);
   }
 
-  void validate(String key) {
+  void validate(Validation v, String key) {
     if (address == null || address.isBlank()) {
-      throw new ConfigException(key + ".address: required (HOST:PORT)");
+      v.fail(key + ".address", "required (HOST:PORT)");
+    } else if (address.contains(",")) {
+      v.fail(key + ".address", "HOST:PORT only (the server name is serverName)");
+    } else {
+      try {
+        ProbeTarget.parse(address, ProbeSource.STATIC);
+      } catch (IllegalArgumentException e) {
+        v.fail(key + ".address", e.getMessage());
+      }
     }
-    if ((clientCert == null) != (clientKey == null)) {
-      throw new ConfigException(key + ": clientCert and clientKey go together");
-    }
-    if (address.contains(",")) {
-      throw new ConfigException(key + ".address: HOST:PORT only (the server name is serverName)");
-    }
-    try {
-      ProbeTarget.parse(address, ProbeSource.STATIC);
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + ".address: " + e.getMessage());
+    if (clientCert != null && clientKey == null) {
+      v.fail(key + ".clientKey", "required with clientCert (both or neither)");
+    } else if (clientKey != null && clientCert == null) {
+      v.fail(key + ".clientCert", "required with clientKey (both or neither)");
     }
     if (serverName != null) {
       try {
         ProbeTarget.checkServerName(serverName);
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(key + ".serverName: " + e.getMessage());
+        v.fail(key + ".serverName", e.getMessage());
       }
     }
     if (protocol != null && ProbeProtocol.named(protocol).isEmpty()) {
-      throw new ConfigException(key + ".protocol: '" + protocol + "' is none of "
-          + ProbeProtocol.spellings());
+      v.fail(key + ".protocol", "'" + protocol + "' is none of " + ProbeProtocol.spellings());
     }
     if (interval != null) {
-      Validation.positive(key + ".interval", interval);
+      v.duration(key + ".interval", interval, TlsConfig.MIN_INTERVAL, TlsConfig.MAX_INTERVAL);
     }
   }
 

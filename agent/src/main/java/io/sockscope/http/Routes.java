@@ -50,7 +50,7 @@ final class Routes {
     if (probe == null) {
       return CompletableFuture.completedFuture(Response.text(404, "no TLS prober in this role\n"));
     }
-    return probe.handleAsync(query.get("target"), query.get("server_name"),
+    return probe.handleAsync(query.get("target"), query.get("server_name"), query.get("protocol"),
             headers.get("x-prometheus-scrape-timeout-seconds"))
         .thenApply(r -> new Response(r.status(), r.contentType(), r.body()));
   }

@@ -31,7 +31,15 @@ public final class ProbeEndpoint {
   /** Completes when the probe ends; the caller's thread never waits for the target. */
   public CompletableFuture<Response> handleAsync(
       String target, String serverName, String scrapeTimeoutHeader) {
-    return probe.submit(target, serverName, scrapeTimeoutHeader).thenApply(ProbeEndpoint::render);
+    return handleAsync(target, serverName, null, scrapeTimeoutHeader);
+  }
+
+  /** With the {@code protocol} parameter ({@code postgres}, {@code smtp}...; null: by port). */
+  public CompletableFuture<Response> handleAsync(
+      String target, String serverName, String protocol, String scrapeTimeoutHeader) {
+    return probe
+        .submit(target, serverName, protocol, scrapeTimeoutHeader)
+        .thenApply(ProbeEndpoint::render);
   }
 
   public Response handle(String target, String serverName, String scrapeTimeoutHeader) {

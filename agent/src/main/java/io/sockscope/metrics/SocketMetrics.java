@@ -4,7 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.Gauge;
 import io.prometheus.metrics.model.registry.MultiCollector;
+import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
+import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot.GaugeDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
@@ -25,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Binds the socket sampler to the registry (DESIGN §5, socket rows). Gauges are built from the
+ * Binds the socket sampler to the registry (docs/metrics.md, socket rows). Gauges are built from the
  * latest {@link SocketSnapshot} at scrape time (a scrape does no I/O); counters read the close
  * tracker and the kernel MIBs; the sampler reports its own cost and failures here.
  */
@@ -73,15 +79,37 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
     }
   }
 
+  /**
+   * Reports the per-destination families' folded label sets in {@code cut}: destinations beyond
+   * {@code sockets.topPeers} in the last dump, and destinations whose ends went to {@code other}.
+   */
+  public void reportPeerCuts(SeriesCut cut) {
+    cut.add("sockscope_tcp_peer_sockets", () -> snapshot.get().seriesCut().peerSockets());
+    cut.add("sockscope_tcp_ephemeral_ports_in_use", () -> snapshot.get().seriesCut().ephemeralPorts());
+    for (String family : List.of("sockscope_tcp_peer_closes_total", "sockscope_tcp_peer_retransmits_total",
+        "sockscope_tcp_peer_rtt_seconds")) {
+      cut.add(family, () -> snapshot.get().seriesCut().peerCloses());
+    }
+  }
+
   /** Counters that read the sampler: closes (tracker) and kernel events (MIBs). */
   public void bindCounters(SocketSampler sampler) {
     for (CloseInitiator i : CloseInitiator.values()) {
       for (SocketRole r : SocketRole.values()) {
         FunctionCounter.builder("sockscope.tcp.closes", sampler, s -> s.snapshot().closes(i, r))
-            .description("Connections closed, by who sent the first FIN (local: this pod, peer: the remote side, unknown: too short-lived to see).")
+            .description("Connections ended, by who sent the first FIN (local: this pod, peer: the remote side), or reset; unknown: their end event was lost.")
             .tag("initiator", i.label()).tag("role", r.label()).register(registry);
       }
     }
+    FunctionCounter.builder("sockscope.tcp.close.events", sampler, s -> s.snapshot().closeEvents().received())
+        .description("Socket destroy events received from the kernel (sock_diag TCP destroy broadcast).")
+        .register(registry);
+    FunctionCounter.builder("sockscope.tcp.close.events.lost", sampler, s -> s.snapshot().closeEvents().lost())
+        .description("Destroy events lost (receive buffer overrun or hand-over ring full), from the kernel counters; their ends are counted as unknown.")
+        .register(registry);
+    Gauge.builder("sockscope.tcp.close.events.enabled", sampler, s -> s.closeEventsEnabled() ? 1 : 0)
+        .description("1 while closes are attributed per connection from destroy events; 0 when the subscription is off or refused.")
+        .register(registry);
     for (KernelEvent e : KernelEvent.values()) {
       FunctionCounter.builder("sockscope.tcp.kernel.events", sampler, s -> mib(s, e))
           .description("Per-namespace TCP MIB counters from /proc/net/snmp and /proc/net/netstat.")
@@ -130,7 +158,49 @@ public final class SocketMetrics implements MultiCollector, SamplerListener {
         gauge("sockscope_tcp_ephemeral_port_utilization_ratio", "Highest share of the usable ephemeral ports held toward any one destination.", s.ephemeralUtilization()),
         listenQueues(s, false),
         listenQueues(s, true),
-        gauge("sockscope_sampler_sockets_scanned", "Sockets seen in the last dump.", s.scanned()));
+        gauge("sockscope_sampler_sockets_scanned", "Sockets seen in the last dump.", s.scanned()),
+        peerCloses(s),
+        peerRetransmits(s),
+        peerRtt(s));
+  }
+
+  private static CounterSnapshot peerCloses(SocketSnapshot s) {
+    var b = CounterSnapshot.builder().name("sockscope_tcp_peer_closes")
+        .help("Connections ended per top-K destination (peer: Service name or IP; port: remote port for clients, local port for servers), by initiator; from destroy events.");
+    for (SocketSnapshot.PeerCloses p : s.peerCloses()) {
+      for (CloseInitiator i : CloseInitiator.values()) {
+        if (p.closes(i) > 0) {
+          b.dataPoint(CounterDataPointSnapshot.builder().value(p.closes(i))
+              .labels(Labels.of("initiator", i.label(), "peer", p.peer(), "port", p.port())).build());
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static CounterSnapshot peerRetransmits(SocketSnapshot s) {
+    var b = CounterSnapshot.builder().name("sockscope_tcp_peer_retransmits")
+        .help("Retransmitted segments of the connections ended per top-K destination (tcpi_total_retrans of the final tcp_info).");
+    for (SocketSnapshot.PeerCloses p : s.peerCloses()) {
+      b.dataPoint(CounterDataPointSnapshot.builder().value(p.retransmits())
+          .labels(Labels.of("peer", p.peer(), "port", p.port())).build());
+    }
+    return b.build();
+  }
+
+  private static final double[] RTT_UPPER_BOUNDS = java.util.stream.DoubleStream.concat(
+      java.util.Arrays.stream(SocketSnapshot.RTT_BOUNDS), java.util.stream.DoubleStream.of(Double.POSITIVE_INFINITY)).toArray();
+
+  private static HistogramSnapshot peerRtt(SocketSnapshot s) {
+    var b = HistogramSnapshot.builder().name("sockscope_tcp_peer_rtt_seconds")
+        .help("Smoothed round-trip time (tcpi_rtt) at the end of each connection, per top-K destination.");
+    for (SocketSnapshot.PeerCloses p : s.peerCloses()) {
+      b.dataPoint(HistogramDataPointSnapshot.builder()
+          .classicHistogramBuckets(ClassicHistogramBuckets.of(RTT_UPPER_BOUNDS, p.rttBuckets()))
+          .sum(p.rttSumSeconds())
+          .labels(Labels.of("peer", p.peer(), "port", p.port())).build());
+    }
+    return b.build();
   }
 
   private static GaugeSnapshot sockets(SocketSnapshot s) {

@@ -70,11 +70,31 @@ public final class SocketStatus {
     for (SocketRole r : SocketRole.values()) {
       long local = s.closes(CloseInitiator.LOCAL, r);
       long peer = s.closes(CloseInitiator.PEER, r);
+      long reset = s.closes(CloseInitiator.RESET, r);
       long unknown = s.closes(CloseInitiator.UNKNOWN, r);
-      rows.add(List.of(r.label(), Long.toString(local), Long.toString(peer), Long.toString(unknown),
-          local + peer == 0 ? "–" : percent((double) local / (local + peer))));
+      rows.add(List.of(r.label(), Long.toString(local), Long.toString(peer), Long.toString(reset),
+          Long.toString(unknown), local + peer == 0 ? "–" : percent((double) local / (local + peer))));
     }
     return rows;
+  }
+
+  /** Ended connections per top destination (from destroy events), busiest first. */
+  public static List<List<String>> destinationRows(SocketSnapshot s) {
+    return s.peerCloses().stream()
+        .sorted(java.util.Comparator.comparingLong((SocketSnapshot.PeerCloses p) -> -total(p)))
+        .map(p -> List.of(p.peer(), p.port(), Long.toString(p.closes(CloseInitiator.LOCAL)),
+            Long.toString(p.closes(CloseInitiator.PEER)), Long.toString(p.closes(CloseInitiator.RESET)),
+            Long.toString(p.retransmits()),
+            p.rttCount() == 0 ? "–" : String.format(Locale.ROOT, "%.2f ms", p.rttSumSeconds() / p.rttCount() * 1000)))
+        .toList();
+  }
+
+  private static long total(SocketSnapshot.PeerCloses p) {
+    long n = 0;
+    for (long c : p.closes()) {
+      n += c;
+    }
+    return n;
   }
 
   public static String percent(double ratio) {
@@ -115,6 +135,8 @@ public final class SocketStatus {
     out.put("dumpSeconds", s.durationNanos() / 1e9);
     out.put("states", states);
     out.put("closes", closes);
+    out.put("closeEvents", s.closeEvents());
+    out.put("peerCloses", s.peerCloses());
     out.put("peers", s.peers());
     out.put("ephemeralPorts", Map.of("usable", s.ephemeralUsable(), "utilization", s.ephemeralUtilization(),
         "inUse", s.ephemeralInUse()));

@@ -1,11 +1,9 @@
 package io.sockscope.metrics;
 
+import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.MultiCollector;
-import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
-import io.prometheus.metrics.model.snapshots.HistogramSnapshot.HistogramDataPointSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
@@ -24,18 +22,27 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The TLS rows of DESIGN §5. Gauges are built from the scheduler's immutable per-target states at
- * scrape time; failure counters and the two duration histograms accumulate from listener events.
- * All series of a removed target vanish with it (nothing is left in a meter registry).
+ * The TLS series (docs/metrics.md). Gauges are built from the scheduler's immutable per-target
+ * states at scrape time; failure counters and the two duration histograms accumulate from listener
+ * events. All series of a removed target vanish with it (nothing is left in a meter registry).
+ *
+ * <p>The histograms are the Prometheus client's: classic buckets ({@link #BUCKETS}, unchanged for
+ * text and OpenMetrics scrapes) and native histograms in the same series, served to a Prometheus
+ * that scrapes protobuf (docs/metrics.md, "Native histograms").
  */
 public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener {
   /** Loopback handshakes take ~1 ms, remote ones tens to hundreds; 5 s is the default timeout. */
   static final double[] BUCKETS = {
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
   };
-  /** {@link #BUCKETS} and +Inf: the exposition's bucket bounds, never modified. */
-  private static final double[] UPPER_BOUNDS = java.util.stream.DoubleStream.concat(
-      java.util.Arrays.stream(BUCKETS), java.util.stream.DoubleStream.of(Double.POSITIVE_INFINITY)).toArray();
+
+  /** Bounds a native histogram's memory per target; past it the client halves the resolution. */
+  static final int NATIVE_MAX_BUCKETS = 64;
+
+  private final Histogram connect = histogram("sockscope_tls_connect_duration_seconds",
+      "TCP connect time of TLS probes.");
+  private final Histogram handshake = histogram("sockscope_tls_handshake_duration_seconds",
+      "TLS handshake time of TLS probes (ClientHello to Finished).");
 
   /** Families with one label set (or more) per target: each loses a target cut by the cap. */
   static final List<String> PER_TARGET_FAMILIES =
@@ -107,20 +114,50 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
     return m;
   }
 
+  private static Histogram histogram(String name, String help) {
+    return Histogram.builder().name(name).help(help).labelNames("target")
+        .classicUpperBounds(BUCKETS)
+        .nativeMaxNumberOfBuckets(NATIVE_MAX_BUCKETS)
+        .withoutExemplars()
+        .build();
+  }
+
   @Override
   public void onResult(ProbeResult r) {
-    perTarget.computeIfAbsent(r.target().id(), k -> new PerTarget()).add(r);
+    String id = r.target().id();
+    perTarget.computeIfAbsent(id, k -> new PerTarget()).add(r);
+    // The data point exists from the first result on, observed or not (a resolve failure has no
+    // connect time), so a target's histogram series appear with its other series.
+    observe(connect, id, r.connectDuration());
+    observe(handshake, id, r.handshakeDuration());
+  }
+
+  private static void observe(Histogram h, String target, Duration d) {
+    var point = h.labelValues(target);
+    if (d != null) {
+      point.observe(d.toNanos() / 1e9);
+    }
   }
 
   @Override
   public void onRemoved(ProbeTarget t) {
-    perTarget.remove(t.id());
+    forget(t.id());
+  }
+
+  private void forget(String id) {
+    perTarget.remove(id);
+    connect.remove(id);
+    handshake.remove(id);
   }
 
   @Override
   public MetricSnapshots collect() {
     Map<String, TargetState> now = states.get();
-    perTarget.keySet().retainAll(now.keySet());
+    for (String id : List.copyOf(perTarget.keySet())) {
+      if (!now.containsKey(id)) {
+        forget(id);
+      }
+    }
     List<MetricSnapshot> out = new ArrayList<>(TlsGauges.collect(now, maxDnsNamesLength));
     if (targetCounts != null) {
       out.add(discoveryTargets());
@@ -140,14 +177,8 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
               .build());
     }
     out.add(failures());
-    out.add(
-        histogram(
-            "sockscope_tls_connect_duration_seconds", "TCP connect time of TLS probes.", true));
-    out.add(
-        histogram(
-            "sockscope_tls_handshake_duration_seconds",
-            "TLS handshake time of TLS probes (ClientHello to Finished).",
-            false));
+    out.add(connect.collect());
+    out.add(handshake.collect());
     return new MetricSnapshots(out);
   }
 
@@ -188,35 +219,13 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
     return b.build();
   }
 
-  private MetricSnapshot histogram(String name, String help, boolean connect) {
-    var b = HistogramSnapshot.builder().name(name).help(help);
-    perTarget.forEach(
-        (target, p) -> {
-          Histo h = connect ? p.connect : p.handshake;
-          synchronized (h) {
-            b.dataPoint(
-                HistogramDataPointSnapshot.builder()
-                    .classicHistogramBuckets(
-                        ClassicHistogramBuckets.of(UPPER_BOUNDS, h.counts.clone()))
-                    .sum(h.sum)
-                    .labels(Labels.of("target", target))
-                    .build());
-          }
-        });
-    return b.build();
-  }
-
   private record FailureKey(FailureStage stage, FailureReason reason) {}
 
   /** Cumulative per-target state that gauges cannot rebuild from the latest result. */
   private static final class PerTarget {
-    final Histo connect = new Histo();
-    final Histo handshake = new Histo();
     private final Map<FailureKey, Long> failures = new ConcurrentHashMap<>();
 
     void add(ProbeResult r) {
-      connect.observe(r.connectDuration());
-      handshake.observe(r.handshakeDuration());
       if (!r.success()) {
         failures.merge(new FailureKey(r.failureStage(), r.failureReason()), 1L, Long::sum);
       }
@@ -224,24 +233,6 @@ public final class TlsMetrics implements MultiCollector, ProbeScheduler.Listener
 
     Map<FailureKey, Long> failures() {
       return Map.copyOf(failures);
-    }
-  }
-
-  private static final class Histo {
-    final long[] counts = new long[BUCKETS.length + 1];
-    double sum;
-
-    synchronized void observe(Duration d) {
-      if (d == null) {
-        return;
-      }
-      double s = d.toNanos() / 1e9;
-      int i = 0;
-      while (i < BUCKETS.length && s > BUCKETS[i]) {
-        i++;
-      }
-      counts[i]++;
-      sum += s;
     }
   }
 }

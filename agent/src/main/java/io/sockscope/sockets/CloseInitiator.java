@@ -2,10 +2,14 @@ package io.sockscope.sockets;
 
 import java.util.Locale;
 
-/** Who sent the first FIN of a connection; {@code unknown} when it could not be seen. */
+/**
+ * How a connection ended: who sent the first FIN ({@code local}: this pod, {@code peer}: the
+ * remote side), or a reset; {@code unknown} only for ends whose destroy event was lost.
+ */
 public enum CloseInitiator {
   LOCAL,
   PEER,
+  RESET,
   UNKNOWN;
 
   public String label() {

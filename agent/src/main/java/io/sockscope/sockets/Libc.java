@@ -27,6 +27,8 @@ final class Libc {
   static final int SOCK_RAW = 3;
   static final int SOCK_CLOEXEC = 0x80000; // O_CLOEXEC on asm-generic and x86
   static final int SOL_SOCKET = 1;
+  static final int SO_RCVBUF = 8;
+  static final int SO_RCVBUFFORCE = 33; // beyond net.core.rmem_max; needs CAP_NET_ADMIN
   static final int SO_RCVTIMEO = 20; // struct timeval {long tv_sec; long tv_usec;} (64-bit)
   static final int MSG_TRUNC = 0x20;
 

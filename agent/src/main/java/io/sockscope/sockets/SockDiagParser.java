@@ -34,6 +34,51 @@ final class SockDiagParser {
     this.sockets = 0;
   }
 
+  /**
+   * Parses one datagram of the destroy broadcast ({@code SKNLGRP_INET*_TCP_DESTROY}): messages
+   * not tied to a request (sequence 0, no NLMSG_DONE), each an {@code inet_diag_msg} with the
+   * final {@code tcp_info}. The same length checks as {@link #parse}; NLMSG_NOOP is skipped.
+   *
+   * @return the number of sockets delivered to the sink
+   * @throws NetlinkException on a malformed length or a message type a broadcast never carries
+   */
+  int parseBroadcast(MemorySegment datagram, SocketSink sink) throws NetlinkException {
+    long len = datagram.byteSize();
+    long off = 0;
+    int n = 0;
+    while (off < len) {
+      long msgLen = messageLength(datagram, off, len);
+      int type = Short.toUnsignedInt(datagram.get(U16, off + 4));
+      if (type == SockDiagWire.SOCK_DIAG_BY_FAMILY) {
+        fill(datagram, off + NLMSG_HDRLEN, msgLen - NLMSG_HDRLEN, off, true);
+        sink.accept(row);
+        n++;
+      } else if (type != SockDiagWire.NLMSG_NOOP) {
+        throw NetlinkException.malformed("unexpected nlmsg_type " + type + " at offset " + off
+            + " in a destroy broadcast");
+      }
+      off += SockDiagWire.align(msgLen);
+    }
+    return n;
+  }
+
+  private static long messageLength(MemorySegment datagram, long off, long len) throws NetlinkException {
+    if (len - off < NLMSG_HDRLEN) {
+      throw NetlinkException.malformed("truncated nlmsghdr at offset " + off + ": "
+          + (len - off) + " bytes left, need " + NLMSG_HDRLEN);
+    }
+    long msgLen = Integer.toUnsignedLong(datagram.get(U32, off));
+    if (msgLen < NLMSG_HDRLEN) {
+      throw NetlinkException.malformed("nlmsg_len " + msgLen + " at offset " + off
+          + " is smaller than the " + NLMSG_HDRLEN + "-byte header");
+    }
+    if (msgLen > len - off) {
+      throw NetlinkException.malformed("nlmsg_len " + msgLen + " at offset " + off
+          + " runs past the end of the datagram (" + (len - off) + " bytes left)");
+    }
+    return msgLen;
+  }
+
   /** Sockets delivered since {@link #begin}. */
   long sockets() {
     return sockets;
@@ -52,19 +97,7 @@ final class SockDiagParser {
     long off = 0;
     boolean multi = false;
     while (off < len) {
-      if (len - off < NLMSG_HDRLEN) {
-        throw NetlinkException.malformed("truncated nlmsghdr at offset " + off + ": "
-            + (len - off) + " bytes left, need " + NLMSG_HDRLEN);
-      }
-      long msgLen = Integer.toUnsignedLong(datagram.get(U32, off));
-      if (msgLen < NLMSG_HDRLEN) {
-        throw NetlinkException.malformed("nlmsg_len " + msgLen + " at offset " + off
-            + " is smaller than the " + NLMSG_HDRLEN + "-byte header");
-      }
-      if (msgLen > len - off) {
-        throw NetlinkException.malformed("nlmsg_len " + msgLen + " at offset " + off
-            + " runs past the end of the datagram (" + (len - off) + " bytes left)");
-      }
+      long msgLen = messageLength(datagram, off, len);
       int type = Short.toUnsignedInt(datagram.get(U16, off + 4));
       int flags = Short.toUnsignedInt(datagram.get(U16, off + 6));
       int msgSeq = datagram.get(U32, off + 8);
@@ -77,7 +110,7 @@ final class SockDiagParser {
       multi |= (flags & SockDiagWire.NLM_F_MULTI) != 0;
       switch (type) {
         case SockDiagWire.SOCK_DIAG_BY_FAMILY -> {
-          fill(datagram, payload, payloadLen, off);
+          fill(datagram, payload, payloadLen, off, false);
           sink.accept(row);
           sockets++;
         }
@@ -112,7 +145,9 @@ final class SockDiagParser {
   }
 
   // Reads at absolute offsets: a slice per message would be an object per socket.
-  private void fill(MemorySegment d, long m, long len, long off) throws NetlinkException {
+  // Dumps do not ask for attributes (their rtattrs are skipped unread); broadcasts carry tcp_info.
+  private void fill(MemorySegment d, long m, long len, long off, boolean withAttributes)
+      throws NetlinkException {
     if (len < DIAG_MSG_SIZE) {
       throw NetlinkException.malformed("truncated inet_diag_msg at offset " + off + ": "
           + len + " bytes, need " + DIAG_MSG_SIZE);
@@ -143,5 +178,51 @@ final class SockDiagParser {
     r.txQueue = Integer.toUnsignedLong(d.get(U32, m + SockDiagWire.MSG_WQUEUE));
     r.uid = d.get(U32, m + SockDiagWire.MSG_UID);
     r.inode = Integer.toUnsignedLong(d.get(U32, m + SockDiagWire.MSG_INODE));
+    if (withAttributes) {
+      attributes(d, m + DIAG_MSG_SIZE, m + len, off);
+    }
+  }
+
+  /**
+   * Walks the rtattrs after the inet_diag_msg up to {@code end} (the message's end) and reads
+   * INET_DIAG_INFO; other attributes are skipped. A broken attribute length is malformed input.
+   */
+  private void attributes(MemorySegment d, long a, long end, long off) throws NetlinkException {
+    while (end - a >= SockDiagWire.RTA_HDRLEN) {
+      int rtaLen = Short.toUnsignedInt(d.get(U16, a));
+      int rtaType = Short.toUnsignedInt(d.get(U16, a + 2));
+      if (rtaLen < SockDiagWire.RTA_HDRLEN || rtaLen > end - a) {
+        throw NetlinkException.malformed("rta_len " + rtaLen + " at offset " + (a - off)
+            + " of the message at offset " + off + " is outside the message");
+      }
+      if (rtaType == SockDiagWire.INET_DIAG_INFO) {
+        tcpInfo(d, a + SockDiagWire.RTA_HDRLEN, rtaLen - SockDiagWire.RTA_HDRLEN);
+      }
+      a += SockDiagWire.align(rtaLen);
+    }
+  }
+
+  // tcp_info grew over the years: read a field only when this kernel's struct covers it.
+  private void tcpInfo(MemorySegment d, long p, long len) {
+    SocketRow r = row;
+    r.hasInfo = true;
+    if (len >= SockDiagWire.TCPI_RTT + 4) {
+      r.rttMicros = Integer.toUnsignedLong(d.get(U32, p + SockDiagWire.TCPI_RTT));
+    }
+    if (len >= SockDiagWire.TCPI_TOTAL_RETRANS + 4) {
+      r.totalRetrans = Integer.toUnsignedLong(d.get(U32, p + SockDiagWire.TCPI_TOTAL_RETRANS));
+    }
+    if (len >= SockDiagWire.TCPI_BYTES_RECEIVED + 8) {
+      r.bytesAcked = d.get(ValueLayout.JAVA_LONG_UNALIGNED, p + SockDiagWire.TCPI_BYTES_ACKED);
+      r.bytesReceived = d.get(ValueLayout.JAVA_LONG_UNALIGNED, p + SockDiagWire.TCPI_BYTES_RECEIVED);
+    }
+    if (len >= SockDiagWire.TCPI_SEGS_IN + 4) {
+      r.segsOut = Integer.toUnsignedLong(d.get(U32, p + SockDiagWire.TCPI_SEGS_OUT));
+      r.segsIn = Integer.toUnsignedLong(d.get(U32, p + SockDiagWire.TCPI_SEGS_IN));
+    }
+    if (len >= SockDiagWire.TCPI_BYTES_RETRANS + 8) {
+      r.bytesSent = d.get(ValueLayout.JAVA_LONG_UNALIGNED, p + SockDiagWire.TCPI_BYTES_SENT);
+      r.bytesRetrans = d.get(ValueLayout.JAVA_LONG_UNALIGNED, p + SockDiagWire.TCPI_BYTES_RETRANS);
+    }
   }
 }

@@ -45,6 +45,18 @@ import java.nio.ByteOrder;
  *                        __u32 idiag_inode;       // 68
  *                      };
  * linux/sock_diag.h    SOCK_DIAG_BY_FAMILY = 20, NETLINK_SOCK_DIAG = 4
+ *                      enum sknetlink_groups { NONE, INET_TCP_DESTROY 1, INET_UDP_DESTROY 2,
+ *                                              INET6_TCP_DESTROY 3, INET6_UDP_DESTROY 4 }
+ *                      (the group follows sk_family: a dual-stack AF_INET6 socket carrying IPv4
+ *                      is broadcast on group 3, so both TCP groups are needed)
+ * rtattr after inet_diag_msg: { __u16 rta_len; __u16 rta_type; payload }, each 4-aligned
+ *                      INET_DIAG_INFO = 2: struct tcp_info (linux/tcp.h), offsets used here:
+ *                        __u32 tcpi_rtt 68 (smoothed RTT, µs), __u32 tcpi_total_retrans 100,
+ *                        __u64 tcpi_bytes_acked 120, __u64 tcpi_bytes_received 128,
+ *                        __u32 tcpi_segs_out 136, __u32 tcpi_segs_in 140,
+ *                        __u64 tcpi_bytes_sent 200, __u64 tcpi_bytes_retrans 208 (4.19+; data
+ *                        octets, retransmissions included) (older kernels send a
+ *                        shorter struct: each field is read only when the attribute covers it)
  * </pre>
  */
 final class SockDiagWire {
@@ -64,6 +76,21 @@ final class SockDiagWire {
   static final int NLM_F_DUMP = 0x300; // NLM_F_ROOT | NLM_F_MATCH
 
   static final int SOCKADDR_NL_SIZE = 12;
+  static final int SOL_NETLINK = 270;
+  static final int NETLINK_ADD_MEMBERSHIP = 1;
+  static final int SKNLGRP_INET_TCP_DESTROY = 1;
+  static final int SKNLGRP_INET6_TCP_DESTROY = 3;
+
+  static final int RTA_HDRLEN = 4;
+  static final int INET_DIAG_INFO = 2;
+  static final int TCPI_RTT = 68;
+  static final int TCPI_TOTAL_RETRANS = 100;
+  static final int TCPI_BYTES_ACKED = 120;
+  static final int TCPI_BYTES_RECEIVED = 128;
+  static final int TCPI_SEGS_OUT = 136;
+  static final int TCPI_SEGS_IN = 140;
+  static final int TCPI_BYTES_SENT = 200;
+  static final int TCPI_BYTES_RETRANS = 208;
   static final int REQ_V2_SIZE = 56;
   static final int REQUEST_SIZE = NLMSG_HDRLEN + REQ_V2_SIZE;
   static final int DIAG_MSG_SIZE = 72;

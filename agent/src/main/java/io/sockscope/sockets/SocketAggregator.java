@@ -16,6 +16,13 @@ import java.util.TreeMap;
  * family's listeners first (the kernel walks the listening hash before the established hash, in
  * {@code tcp_seq_start} and in {@code inet_diag_dump_icsk}), and recent dumps' listeners are
  * remembered for the rest.
+ *
+ * <p>Per-destination counts live in a space-saving summary of {@link #DESTINATIONS} entries, so
+ * memory does not grow with the number of distinct destinations (a gateway or a crawler talks to
+ * tens of thousands). Up to that many destinations per dump every count is exact; beyond, a
+ * destination's count is a lower bound short by at most (sockets in the dump) / {@link
+ * #DESTINATIONS}, and a destination holding more than that share is never missed. Totals
+ * (and so {@code other}) are exact.
  */
 public final class SocketAggregator implements SocketSink {
   /** Bound on the endpoints kept for peer-derived TLS targets: a pod with more is a proxy. */
@@ -33,7 +40,11 @@ public final class SocketAggregator implements SocketSink {
   private final Map<Integer, Long> listenedRecently = new HashMap<>();
   static final long LISTENER_MEMORY_SECONDS = 120;
   private final int[] counts = new int[2 * SocketSnapshot.STATES * SocketSnapshot.ROLES];
-  private final Map<PeerKey, long[]> peers = new HashMap<>();
+  /** Distinct destinations counted exactly per dump; beyond, heavy hitters (see the class doc). */
+  static final int DESTINATIONS = 8192;
+  private static final int DETAIL = SocketSnapshot.STATES * SocketSnapshot.ROLES + 1;
+  private final SpaceSaving<PeerKey> peers = new SpaceSaving<>(DESTINATIONS, DETAIL);
+  private final long[] peerTotals = new long[DETAIL];
   private final Map<Integer, long[]> listenQueues = new TreeMap<>();
   private final long[] closeWaitFirstSeen = new long[SocketSnapshot.ROLES];
   private java.util.Set<Integer> watchedPorts = java.util.Set.of();
@@ -69,6 +80,7 @@ public final class SocketAggregator implements SocketSink {
     java.util.Arrays.fill(counts, 0);
     java.util.Arrays.fill(closeWaitFirstSeen, Long.MAX_VALUE);
     peers.clear();
+    java.util.Arrays.fill(peerTotals, 0);
     listenQueues.clear();
     scanned = 0;
     tracker.begin(nowSeconds);
@@ -94,7 +106,7 @@ public final class SocketAggregator implements SocketSink {
       return;
     }
     SocketRole role = roleOf(row.localPort);
-    long firstSeen = tracker.observe(row.identity(), tcpState, role);
+    long firstSeen = tracker.observe(row, tcpState, role);
     if (firstSeen == CloseTracker.DUPLICATE) {
       scanned--;
       return;
@@ -109,11 +121,13 @@ public final class SocketAggregator implements SocketSink {
     // For a server socket the remote port is the client's ephemeral port: meaningless and
     // unbounded. The service port is the local one.
     int port = role == SocketRole.SERVER ? row.localPort : row.remotePort;
-    long[] c = peers.computeIfAbsent(new PeerKey(row.family, row.remoteHi, row.remoteLo, port),
-        k -> new long[SocketSnapshot.STATES * SocketSnapshot.ROLES + 1]);
-    c[state * SocketSnapshot.ROLES + role.ordinal()]++;
+    long[] c = peers.offer(new PeerKey(row.family, row.remoteHi, row.remoteLo, port), 1).detail();
+    int i = state * SocketSnapshot.ROLES + role.ordinal();
+    c[i]++;
+    peerTotals[i]++;
     if (role == SocketRole.CLIENT) {
-      c[c.length - 1]++; // an ephemeral port held toward this destination
+      c[DETAIL - 1]++; // an ephemeral port held toward this destination
+      peerTotals[DETAIL - 1]++;
     }
   }
 
@@ -139,40 +153,68 @@ public final class SocketAggregator implements SocketSink {
     return out;
   }
 
-  /** Ends the dump for the close tracker (vanished sockets); then {@link #build}. */
+  /** Open connections per role (SYN_SENT to LAST_ACK, TIME_WAIT and LISTEN excluded). */
+  long[] open() {
+    long[] out = new long[SocketSnapshot.ROLES];
+    for (TcpState st : TcpState.values()) {
+      if (st == TcpState.TIME_WAIT || st == TcpState.LISTEN || st == TcpState.CLOSE
+          || st == TcpState.SYN_RECV || st == TcpState.NEW_SYN_RECV) {
+        continue;
+      }
+      for (int f = 0; f < 2; f++) {
+        for (int r = 0; r < SocketSnapshot.ROLES; r++) {
+          out[r] += counts[SocketSnapshot.index(f, st.code(), r)];
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Ends the dump for the close tracker (vanished sockets, destroy events); then {@link #build}. */
   void endDump() {
-    tracker.end();
+    tracker.end(port -> roleOf(port));
   }
 
   /** Builds the snapshot of the ended dump; peers beyond the top {@code topK} go to "other". */
   SocketSnapshot build(String source, long durationNanos, PeerNamer namer, int topK) {
+    return build(source, durationNanos, namer, topK, null, SocketSnapshot.CloseEvents.DISABLED);
+  }
+
+  SocketSnapshot build(String source, long durationNanos, PeerNamer namer, int topK,
+      DestinationCloses destinations, SocketSnapshot.CloseEvents events) {
     Map<List<Object>, long[]> named = new HashMap<>();
-    for (var e : peers.entrySet()) {
-      PeerKey k = e.getKey();
+    for (SpaceSaving.Entry<PeerKey> e : peers.entries()) {
+      PeerKey k = e.key();
       String name = namer.name(Addresses.text(k.family(), k.hi(), k.lo()));
-      long[] sum = named.computeIfAbsent(List.of(name, k.port()), x -> new long[e.getValue().length]);
+      long[] sum = named.computeIfAbsent(List.of(name, k.port()), x -> new long[DETAIL]);
       for (int i = 0; i < sum.length; i++) {
-        sum[i] += e.getValue()[i];
+        sum[i] += e.detail()[i];
       }
     }
     int usable = ephemeral.usable();
-    long maxInUse = named.values().stream().mapToLong(c -> c[c.length - 1]).max().orElse(0);
+    // A lower bound, exact while the dump had at most DESTINATIONS destinations (see class doc).
+    long maxInUse = named.values().stream().mapToLong(c -> c[DETAIL - 1]).max().orElse(0);
     double[] oldest = new double[SocketSnapshot.ROLES];
     for (int r = 0; r < oldest.length; r++) {
       oldest[r] = closeWaitFirstSeen[r] == Long.MAX_VALUE ? 0 : Math.max(0, now - closeWaitFirstSeen[r]);
     }
     List<SocketSnapshot.ListenQueue> queues = new ArrayList<>();
     listenQueues.forEach((port, q) -> queues.add(new SocketSnapshot.ListenQueue(port, q[0], q[1])));
-    long[] closes = new long[3 * SocketSnapshot.ROLES];
+    long[] closes = new long[CloseInitiator.values().length * SocketSnapshot.ROLES];
     for (CloseInitiator i : CloseInitiator.values()) {
       for (SocketRole r : SocketRole.values()) {
         closes[i.ordinal() * SocketSnapshot.ROLES + r.ordinal()] = tracker.closes(i, r);
       }
     }
+    // Destinations beyond the summary's room are not told apart: count each replacement once.
+    long distinct = named.size() + peers.replaced();
+    long withPorts = named.values().stream().filter(c -> c[DETAIL - 1] > 0).count() + peers.replaced();
+    var cut = new SocketSnapshot.SeriesCut(Math.max(0, distinct - topK), Math.max(0, withPorts - topK),
+        destinations == null ? 0 : destinations.cutLastInterval());
     return new SocketSnapshot(System.currentTimeMillis(), source, scanned, durationNanos,
-        counts.clone(), topPeers(named, topK), topEphemeral(named, topK), usable,
+        counts.clone(), topPeers(named, topK, peerTotals), topEphemeral(named, topK, peerTotals[DETAIL - 1]), usable,
         usable == 0 ? 0 : (double) maxInUse / usable, oldest, List.copyOf(queues), closes,
-        clientEndpoints());
+        clientEndpoints(), destinations == null ? List.of() : destinations.snapshot(namer), events, cut);
   }
 
   /**
@@ -186,32 +228,29 @@ public final class SocketAggregator implements SocketSink {
     }
     int established = TcpState.ESTABLISHED.code() * SocketSnapshot.ROLES + SocketRole.CLIENT.ordinal();
     java.util.TreeSet<String> out = new java.util.TreeSet<>();
-    for (var e : peers.entrySet()) {
-      PeerKey k = e.getKey(); // a client socket's key carries its remote port
-      if (e.getValue()[established] > 0 && watchedPorts.contains(k.port())) {
+    for (SpaceSaving.Entry<PeerKey> e : peers.entries()) {
+      PeerKey k = e.key(); // a client socket's key carries its remote port
+      if (e.detail()[established] > 0 && watchedPorts.contains(k.port())) {
         String ip = Addresses.text(k.family(), k.hi(), k.lo());
-        out.add((ip.contains(":") ? "[" + ip + "]" : ip) + ":" + k.port());
+        out.add(io.sockscope.util.HostPortText.format(ip, k.port()));
       }
     }
     return out.stream().limit(MAX_ENDPOINTS).toList();
   }
 
-  private static List<SocketSnapshot.PeerSockets> topPeers(Map<List<Object>, long[]> named, int topK) {
+  /** The top K destinations; {@code other} is the exact total minus what they show. */
+  private static List<SocketSnapshot.PeerSockets> topPeers(Map<List<Object>, long[]> named, int topK, long[] totals) {
     List<Map.Entry<List<Object>, long[]>> sorted = sortedBy(named, c -> total(c));
-    long[] other = null;
+    long[] other = totals.clone();
     List<SocketSnapshot.PeerSockets> out = new ArrayList<>();
-    for (int i = 0; i < sorted.size(); i++) {
+    for (int i = 0; i < sorted.size() && i < topK; i++) {
       long[] c = sorted.get(i).getValue();
-      if (i < topK) {
-        emit(out, (String) sorted.get(i).getKey().get(0), String.valueOf(sorted.get(i).getKey().get(1)), c);
-      } else {
-        other = other == null ? new long[c.length] : other;
-        for (int k = 0; k < c.length; k++) {
-          other[k] += c[k];
-        }
+      emit(out, (String) sorted.get(i).getKey().get(0), String.valueOf(sorted.get(i).getKey().get(1)), c);
+      for (int k = 0; k < c.length; k++) {
+        other[k] -= c[k];
       }
     }
-    if (other != null) {
+    if (total(other) > 0) {
       emit(out, "other", "other", other);
     }
     return List.copyOf(out);
@@ -228,25 +267,20 @@ public final class SocketAggregator implements SocketSink {
     }
   }
 
-  private static List<SocketSnapshot.PortsInUse> topEphemeral(Map<List<Object>, long[]> named, int topK) {
+  private static List<SocketSnapshot.PortsInUse> topEphemeral(Map<List<Object>, long[]> named, int topK, long total) {
     List<Map.Entry<List<Object>, long[]>> sorted = sortedBy(named, c -> c[c.length - 1]);
     List<SocketSnapshot.PortsInUse> out = new ArrayList<>();
-    long other = 0;
-    boolean hasOther = false;
-    for (int i = 0; i < sorted.size(); i++) {
+    long other = total;
+    for (int i = 0; i < sorted.size() && i < topK; i++) {
       long inUse = sorted.get(i).getValue()[sorted.get(i).getValue().length - 1];
       if (inUse == 0) {
         break;
       }
-      if (i < topK) {
-        var k = sorted.get(i).getKey();
-        out.add(new SocketSnapshot.PortsInUse((String) k.get(0), String.valueOf(k.get(1)), inUse));
-      } else {
-        other += inUse;
-        hasOther = true;
-      }
+      var k = sorted.get(i).getKey();
+      out.add(new SocketSnapshot.PortsInUse((String) k.get(0), String.valueOf(k.get(1)), inUse));
+      other -= inUse;
     }
-    if (hasOther) {
+    if (other > 0) {
       out.add(new SocketSnapshot.PortsInUse("other", "other", other));
     }
     return List.copyOf(out);

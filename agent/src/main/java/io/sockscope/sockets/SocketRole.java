@@ -3,7 +3,7 @@ package io.sockscope.sockets;
 import java.util.Locale;
 
 /**
- * Role of a socket (DESIGN §4): {@code server} if its local port is a LISTEN port of the namespace;
+ * Role of a socket (docs/metrics.md, sockscope_tcp_sockets): {@code server} if its local port is a LISTEN port of the namespace;
  * {@code client} if the local port is in the ephemeral range and not listening; else {@code other}.
  */
 public enum SocketRole {

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * The two sampling tiers of DESIGN §4 on one thread (the source and the tracker are
+ * The two sampling tiers (docs/architecture.md) on one thread (the source and the tracker are
  * thread-confined): every {@code counterInterval} tier 0 reads the kernel counters; every {@code
  * dumpInterval}, or early when tier 0 shows the socket count jump, tier 1 dumps every socket. A
  * failed sample is counted and logged at most once a minute per reason; the last good values stay.
@@ -22,7 +22,16 @@ import java.util.function.Consumer;
 public final class SocketSampler implements AutoCloseable {
   private static final Logger logger = System.getLogger(SocketSampler.class.getName());
 
-  public record Settings(Path procRoot, Duration counterInterval, Duration dumpInterval, int topPeers, double earlyDumpJump) {}
+  /**
+   * {@code closeEventBuffer}: receive buffer in bytes for the destroy-event subscription, 0 to
+   * attribute closes from dumps and kernel counters only.
+   */
+  public record Settings(Path procRoot, Duration counterInterval, Duration dumpInterval, int topPeers,
+      double earlyDumpJump, int closeEventBuffer) {
+    public Settings(Path procRoot, Duration counterInterval, Duration dumpInterval, int topPeers, double earlyDumpJump) {
+      this(procRoot, counterInterval, dumpInterval, topPeers, earlyDumpJump, 0);
+    }
+  }
 
   private final SocketSource source;
   private final Settings settings;
@@ -30,6 +39,9 @@ public final class SocketSampler implements AutoCloseable {
   private final RateLimitedLog errors = RateLimitedLog.perMinute(logger);
   private final CloseTracker tracker = new CloseTracker();
   private final SocketAggregator aggregator = new SocketAggregator(tracker);
+  private final DestinationCloses destinations;
+  private NetlinkDestroyEvents events;
+  private long lossAtDump;
   private final List<Consumer<SocketSnapshot>> subscribers = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("sockets").daemon().factory());
@@ -40,6 +52,7 @@ public final class SocketSampler implements AutoCloseable {
   private EphemeralPorts ephemeral = EphemeralPorts.LINUX_DEFAULT;
   private KernelCounters.Sample countersAtDump;
   private long[] establishedAtDump = new long[SocketSnapshot.ROLES];
+  private long[] openAtDump = new long[SocketSnapshot.ROLES];
   private long socketsAtDump = -1;
   private long nextDumpNanos;
 
@@ -47,12 +60,38 @@ public final class SocketSampler implements AutoCloseable {
     this.source = source;
     this.settings = settings;
     this.listener = listener;
+    this.destinations = new DestinationCloses(settings.topPeers());
   }
 
   /** Starts sampling: a first dump at once (the baseline), then the two tiers. */
   public void start() {
+    if (settings.closeEventBuffer() > 0 && events == null) {
+      // Events come from the agent's own namespace: only meaningful when procRoot shows it too.
+      if (settings.procRoot().equals(Path.of("/proc"))) {
+        try {
+          useEvents(NetlinkDestroyEvents.open(settings.closeEventBuffer()));
+          logger.log(Level.INFO, "socket end events: subscribed to the TCP destroy broadcast (receive buffer "
+              + settings.closeEventBuffer() + " bytes); closes are attributed per connection");
+        } catch (IOException e) {
+          logger.log(Level.INFO, "socket end events unavailable (" + e.getMessage()
+              + "); closes are attributed from dumps and kernel counters");
+        }
+      }
+    }
     long period = settings.counterInterval().toNanos();
     thread.scheduleWithFixedDelay(this::tick, 0, period, TimeUnit.NANOSECONDS);
+  }
+
+  /** Attributes closes from {@code source}'s destroy events (started here, closed with the sampler). */
+  void useEvents(NetlinkDestroyEvents source) {
+    events = source;
+    tracker.useEvents(source.ring(), destinations);
+    source.start();
+  }
+
+  /** True while closes come from destroy events. */
+  public boolean closeEventsEnabled() {
+    return events != null;
   }
 
   public void setPeerNamer(PeerNamer namer) {
@@ -86,7 +125,9 @@ public final class SocketSampler implements AutoCloseable {
     try {
       boolean jumped = readCounters();
       long now = System.nanoTime();
-      if (!dumped || jumped || now - nextDumpNanos >= 0) {
+      // Events wait for a dump to be settled: dump early rather than let the ring fill up.
+      boolean ringFilling = events != null && events.ring().available() > events.ring().capacity() / 2;
+      if (!dumped || jumped || ringFilling || now - nextDumpNanos >= 0) {
         nextDumpNanos = now + settings.dumpInterval().toNanos();
         dump();
       }
@@ -124,21 +165,39 @@ public final class SocketSampler implements AutoCloseable {
       fail(SamplerListener.Tier.DUMP, e); // keep the last known range and go on
     }
     try {
+      long loss = events == null ? 0 : events.lossEpoch(); // before begin() drains the ring
       aggregator.begin(t0 / 1_000_000_000L, ephemeral, source.reportsListenLimit());
       source.dump(TcpState.ALL_STATES, aggregator);
       long took = System.nanoTime() - t0;
       boolean baseline = tracker.isBaseline();
       long[] established = aggregator.established();
+      long[] open = aggregator.open();
       aggregator.endDump();
       KernelCounters.Sample mib = counters;
-      if (!baseline && mib != null && countersAtDump != null) {
+      boolean haveDeltas = mib != null && countersAtDump != null;
+      if (!baseline && tracker.eventsMode()) {
+        if (haveDeltas) {
+          tracker.reconcileEvents(opened(countersAtDump, mib), minus(open, openAtDump),
+              delta(countersAtDump, mib, KernelEvent.TIME_WAIT_ENTERED) + delta(countersAtDump, mib, KernelEvent.TIME_WAIT_OVERFLOW),
+              delta(countersAtDump, mib, KernelEvent.ESTAB_RESETS), delta(countersAtDump, mib, KernelEvent.ATTEMPT_FAILS),
+              loss != lossAtDump);
+        } else {
+          tracker.settleWithoutCounters();
+        }
+      } else if (!baseline && haveDeltas) {
         tracker.reconcile(opened(countersAtDump, mib), minus(established, establishedAtDump),
-            delta(countersAtDump, mib, KernelEvent.TIME_WAIT_ENTERED) + delta(countersAtDump, mib, KernelEvent.TIME_WAIT_OVERFLOW));
+            delta(countersAtDump, mib, KernelEvent.TIME_WAIT_ENTERED) + delta(countersAtDump, mib, KernelEvent.TIME_WAIT_OVERFLOW),
+            delta(countersAtDump, mib, KernelEvent.ESTAB_RESETS));
       }
+      lossAtDump = loss;
       countersAtDump = mib;
       establishedAtDump = established;
+      openAtDump = open;
       socketsAtDump = mib == null ? -1 : mib.inUse() + mib.timeWait();
-      SocketSnapshot s = aggregator.build(source.name(), took, namer, settings.topPeers());
+      var eventState = events == null ? SocketSnapshot.CloseEvents.DISABLED
+          : new SocketSnapshot.CloseEvents(true, events.received(), tracker.lostEvents());
+      SocketSnapshot s = aggregator.build(source.name(), took, namer, settings.topPeers(),
+          events == null ? null : destinations, eventState);
       snapshot = s;
       dumped = true;
       listener.sampled(SamplerListener.Tier.DUMP, source.name(), took);
@@ -187,6 +246,9 @@ public final class SocketSampler implements AutoCloseable {
       thread.awaitTermination(1, TimeUnit.SECONDS);
     } catch (InterruptedException ignored) {
       Thread.currentThread().interrupt();
+    }
+    if (events != null) {
+      events.close();
     }
     source.close();
   }

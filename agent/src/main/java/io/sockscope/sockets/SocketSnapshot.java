@@ -19,7 +19,10 @@ public record SocketSnapshot(
     double[] closeWaitOldestSeconds,
     List<ListenQueue> listenQueues,
     long[] closes,
-    List<String> clientEndpoints) {
+    List<String> clientEndpoints,
+    List<PeerCloses> peerCloses,
+    CloseEvents closeEvents,
+    SeriesCut seriesCut) {
 
   // clientEndpoints: HOST:PORT of ESTABLISHED client connections to watched ports (TLS peers).
 
@@ -32,6 +35,39 @@ public record SocketSnapshot(
 
   /** Local ephemeral ports held toward one destination, any state. */
   public record PortsInUse(String peer, String port, long inUse) {}
+
+  /**
+   * Ended connections toward one destination since the agent started (or since the destination
+   * got its own series), from destroy events: by initiator (indexed by {@link CloseInitiator}
+   * ordinal), retransmitted segments and the smoothed-RTT histogram of the final tcp_info
+   * ({@code rttBuckets} per bound of {@link #RTT_BOUNDS}, not cumulative, last one +Inf).
+   */
+  public record PeerCloses(String peer, String port, long[] closes, long retransmits,
+      long[] rttBuckets, double rttSumSeconds, long rttCount) {
+    public long closes(CloseInitiator i) {
+      return closes[i.ordinal()];
+    }
+  }
+
+  /** Bounds of {@link PeerCloses#rttBuckets}, seconds. */
+  public static final double[] RTT_BOUNDS = DestinationCloses.RTT_BOUNDS.clone();
+
+  /**
+   * The destroy-event source: whether it is subscribed, events received, and events the MIBs show
+   * were lost (receive-buffer overruns or a full hand-over ring).
+   */
+  public record CloseEvents(boolean enabled, long received, long lost) {
+    static final CloseEvents DISABLED = new CloseEvents(false, 0, 0);
+  }
+
+  /**
+   * Label sets folded into {@code other} in the latest sample, per capped family: destinations of
+   * {@code sockscope_tcp_peer_sockets}, of {@code sockscope_tcp_ephemeral_ports_in_use}, and of
+   * the per-destination close series (the same destinations for all three of those).
+   */
+  public record SeriesCut(long peerSockets, long ephemeralPorts, long peerCloses) {
+    static final SeriesCut NONE = new SeriesCut(0, 0, 0);
+  }
 
   /** Accept queue of a listening port; {@code limit} is -1 when the source cannot tell (procfs). */
   public record ListenQueue(int port, long queue, long limit) {}
@@ -66,6 +102,7 @@ public record SocketSnapshot(
   /** The snapshot before the first dump: everything zero. */
   public static SocketSnapshot empty(int usable) {
     return new SocketSnapshot(0, "none", 0, 0, new int[2 * STATES * ROLES], List.of(), List.of(),
-        usable, 0, new double[ROLES], List.of(), new long[3 * ROLES], List.of());
+        usable, 0, new double[ROLES], List.of(), new long[CloseInitiator.values().length * ROLES],
+        List.of(), List.of(), CloseEvents.DISABLED, SeriesCut.NONE);
   }
 }

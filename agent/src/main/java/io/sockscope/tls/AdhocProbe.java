@@ -11,7 +11,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The blackbox-style {@code /probe?target=HOST:PORT[&server_name=NAME]}. It makes the agent connect
+ * The blackbox-style {@code /probe?target=HOST:PORT[&server_name=NAME][&protocol=P]}. It makes the agent connect
  * where a caller says, so it is off by default and, when on, probes only configured targets or
  * allow-listed hosts and addresses; a name is resolved once, checked against the CIDRs, and the
  * probe connects to that checked address (no second lookup to rebind).
@@ -68,11 +68,7 @@ public final class AdhocProbe {
     this.prober = prober;
     this.configured =
         configured.stream()
-            .collect(
-                Collectors.toMap(
-                    ProbeTarget::address,
-                    Function.identity(),
-                    (a, b) -> a));
+            .collect(Collectors.toMap(ProbeTarget::address, Function.identity(), (a, b) -> a));
     this.allow = allow;
     this.defaultTimeout = defaultTimeout;
     this.resolver = resolver;
@@ -84,6 +80,12 @@ public final class AdhocProbe {
    */
   public CompletableFuture<Outcome> submit(
       String target, String serverName, String scrapeTimeoutHeader) {
+    return submit(target, serverName, null, scrapeTimeoutHeader);
+  }
+
+  /** As {@link #submit(String, String, String)} with a {@code protocol} parameter (or null). */
+  public CompletableFuture<Outcome> submit(
+      String target, String serverName, String protocol, String scrapeTimeoutHeader) {
     if (!enabled) {
       return CompletableFuture.completedFuture(disabled());
     }
@@ -103,7 +105,7 @@ public final class AdhocProbe {
           .start(
               () -> {
                 try {
-                  out.complete(probe(target, serverName, scrapeTimeoutHeader));
+                  out.complete(probe(target, serverName, protocol, scrapeTimeoutHeader));
                 } catch (RuntimeException | Error e) {
                   out.completeExceptionally(e);
                 } finally {
@@ -119,6 +121,15 @@ public final class AdhocProbe {
 
   /** Probes in the calling thread (blocks for up to the timeout). */
   public Outcome probe(String target, String serverName, String scrapeTimeoutHeader) {
+    return probe(target, serverName, null, scrapeTimeoutHeader);
+  }
+
+  /**
+   * As {@link #probe(String, String, String)}; {@code protocol} ({@code postgres}, {@code smtp},
+   * ...) overrides the configured target's or the port's protocol, null keeps it.
+   */
+  public Outcome probe(
+      String target, String serverName, String protocol, String scrapeTimeoutHeader) {
     if (!enabled) {
       return disabled();
     }
@@ -126,6 +137,14 @@ public final class AdhocProbe {
     if (t == null) {
       return new Outcome(
           400, "target must be HOST:PORT (IPv6 as [ADDR]:PORT), server_name a DNS name", null);
+    }
+    ProbeProtocol chosen = null;
+    if (protocol != null && !protocol.isBlank()) {
+      chosen = ProbeProtocol.named(protocol).orElse(null);
+      if (chosen == null) {
+        return new Outcome(400, "protocol must be one of " + ProbeProtocol.spellings(), null);
+      }
+      t = t.withProtocol(chosen);
     }
     Duration timeout = timeout(scrapeTimeoutHeader);
     ProbeTarget known = configured.get(t.address());
@@ -135,6 +154,7 @@ public final class AdhocProbe {
       return ok(
           prober.probe(
               (t.serverName() == null ? known : known.withServerName(t.serverName()))
+                  .withProtocol(chosen != null ? chosen : known.protocol())
                   .withSource(ProbeSource.ADHOC),
               timeout));
     }

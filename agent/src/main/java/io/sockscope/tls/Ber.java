@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The little BER (X.690) LDAP's StartTLS needs: definite lengths, single-byte tags, no
- * indefinite forms (RFC 4511 §5.1 forbids them in LDAP). Enough to build one ExtendedRequest and
- * read one ExtendedResponse; anything else is reported as not LDAP.
+ * The little BER (X.690) LDAP's StartTLS needs: definite lengths, single-byte tags, no indefinite
+ * forms (RFC 4511 §5.1 forbids them in LDAP). Enough to build one ExtendedRequest and read one
+ * ExtendedResponse; anything else is reported as not LDAP.
  *
  * @param tag the identifier octet (class, constructed bit, number)
  * @param value the contents octets

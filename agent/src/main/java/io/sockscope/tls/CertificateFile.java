@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 public final class CertificateFile {
   private static final Pattern CERTIFICATE =
       Pattern.compile("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+)-----END CERTIFICATE-----");
+
   /** A keystore or bundle bigger than this is not a certificate file (protects memory). */
   static final int MAX_BYTES = 16 * 1024 * 1024;
 
@@ -44,10 +45,13 @@ public final class CertificateFile {
     PKCS12,
     JKS;
 
-    /** By extension: {@code .p12}, {@code .pfx} are PKCS#12, {@code .jks} JKS, anything else PEM. */
+    /**
+     * By extension: {@code .p12}, {@code .pfx} are PKCS#12, {@code .jks} JKS, anything else PEM.
+     */
     public static Format of(Path file) {
       String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-      return name.endsWith(".p12") || name.endsWith(".pfx") ? PKCS12
+      return name.endsWith(".p12") || name.endsWith(".pfx")
+          ? PKCS12
           : name.endsWith(".jks") ? JKS : PEM;
     }
 
@@ -78,8 +82,11 @@ public final class CertificateFile {
     return entries(file, format, password).stream().map(Entry::facts).toList();
   }
 
-  /** As {@link #read(Path, Format, KeystorePassword)}, from bytes (a Secret's or ConfigMap's value). */
-  public static List<CertificateFacts> read(byte[] content, Format format, KeystorePassword password)
+  /**
+   * As {@link #read(Path, Format, KeystorePassword)}, from bytes (a Secret's or ConfigMap's value).
+   */
+  public static List<CertificateFacts> read(
+      byte[] content, Format format, KeystorePassword password)
       throws IOException, GeneralSecurityException {
     return entries(content, format, password).stream().map(Entry::facts).toList();
   }
@@ -94,7 +101,8 @@ public final class CertificateFile {
       return entries(Files.readAllBytes(file), format, password);
     } catch (IOException | GeneralSecurityException e) {
       // name the file; the JDK's messages never carry the password
-      throw new IOException(file + " (" + format.name().toLowerCase(Locale.ROOT) + "): " + e.getMessage(), e);
+      throw new IOException(
+          file + " (" + format.name().toLowerCase(Locale.ROOT) + "): " + e.getMessage(), e);
     }
   }
 
@@ -140,9 +148,10 @@ public final class CertificateFile {
     Collections.sort(aliases);
     Map<String, Entry> unique = new LinkedHashMap<>();
     for (String alias : aliases) {
-      Certificate[] chain = ks.isKeyEntry(alias)
-          ? ks.getCertificateChain(alias)
-          : new Certificate[] {ks.getCertificate(alias)};
+      Certificate[] chain =
+          ks.isKeyEntry(alias)
+              ? ks.getCertificateChain(alias)
+              : new Certificate[] {ks.getCertificate(alias)};
       if (chain == null) {
         continue; // a secret-key entry: no certificate
       }

@@ -17,7 +17,8 @@ import java.util.Objects;
 public record KeystorePassword(Path file, String env) {
   public KeystorePassword {
     if (file != null && env != null) {
-      throw new IllegalArgumentException("a keystore password comes from a file or a variable, not both");
+      throw new IllegalArgumentException(
+          "a keystore password comes from a file or a variable, not both");
     }
   }
 
@@ -39,8 +40,10 @@ public record KeystorePassword(Path file, String env) {
     if (file != null) {
       String s = Files.readString(file, StandardCharsets.UTF_8);
       // `echo secret > file` and Kubernetes Secrets made with a trailing newline are common
-      return (s.endsWith("\r\n") ? s.substring(0, s.length() - 2)
-          : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s).toCharArray();
+      return (s.endsWith("\r\n")
+              ? s.substring(0, s.length() - 2)
+              : s.endsWith("\n") ? s.substring(0, s.length() - 1) : s)
+          .toCharArray();
     }
     if (env != null) {
       String v = System.getenv(env);
@@ -54,7 +57,8 @@ public record KeystorePassword(Path file, String env) {
 
   @Override
   public String toString() {
-    return file != null ? "password from file " + file
+    return file != null
+        ? "password from file " + file
         : env != null ? "password from $" + env : "no password";
   }
 }

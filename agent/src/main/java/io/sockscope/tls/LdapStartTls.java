@@ -7,17 +7,21 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * LDAP StartTLS (RFC 4511 §4.14): an ExtendedRequest named 1.3.6.1.4.1.1466.20037; a
- * resultCode of success (0) lets TLS begin, any other code (protocolError from a server that does
- * not know the operation, unavailable from one without a certificate) means no TLS.
+ * LDAP StartTLS (RFC 4511 §4.14): an ExtendedRequest named 1.3.6.1.4.1.1466.20037; a resultCode of
+ * success (0) lets TLS begin, any other code (protocolError from a server that does not know the
+ * operation, unavailable from one without a certificate) means no TLS.
  */
 final class LdapStartTls implements StartTls {
   static final String OID = "1.3.6.1.4.1.1466.20037";
+
   /** [APPLICATION 23] ExtendedRequest, [APPLICATION 24] ExtendedResponse, both constructed. */
   static final int EXTENDED_REQUEST = 0x77;
+
   static final int EXTENDED_RESPONSE = 0x78;
+
   /** requestName is [0] LDAPOID, context-specific primitive. */
   private static final int REQUEST_NAME = 0x80;
+
   private static final int MESSAGE_ID = 1;
   private static final int MAX_RESPONSE = 16 * 1024;
 
@@ -26,8 +30,7 @@ final class LdapStartTls implements StartTls {
           Ber.SEQUENCE,
           Ber.encode(Ber.INTEGER, new byte[] {MESSAGE_ID}),
           Ber.encode(
-              EXTENDED_REQUEST,
-              Ber.encode(REQUEST_NAME, OID.getBytes(StandardCharsets.US_ASCII))));
+              EXTENDED_REQUEST, Ber.encode(REQUEST_NAME, OID.getBytes(StandardCharsets.US_ASCII))));
 
   @Override
   public void negotiate(InputStream in, OutputStream out) throws IOException {
@@ -43,7 +46,8 @@ final class LdapStartTls implements StartTls {
     }
     Ber op = parts.get(1);
     if (op.tag() != EXTENDED_RESPONSE) {
-      throw StartTlsException.garbage(String.format("not an LDAP ExtendedResponse: tag 0x%02x", op.tag()));
+      throw StartTlsException.garbage(
+          String.format("not an LDAP ExtendedResponse: tag 0x%02x", op.tag()));
     }
     List<Ber> fields = op.children();
     if (fields.size() < 3 || fields.get(0).tag() != Ber.ENUMERATED) {

@@ -18,8 +18,10 @@ final class MysqlStartTls implements StartTls {
   static final int CLIENT_PROTOCOL_41 = 0x200;
   static final int CLIENT_SSL = 0x800;
   static final int CLIENT_SECURE_CONNECTION = 0x8000;
+
   /** utf8mb4_general_ci: any valid collation id serves, the probe never authenticates. */
   private static final int CHARSET = 45;
+
   /** A greeting is ~100 bytes; a larger first packet is not a MySQL server's. */
   private static final int MAX_GREETING = 4096;
 

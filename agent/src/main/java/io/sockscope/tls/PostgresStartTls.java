@@ -21,11 +21,13 @@ final class PostgresStartTls implements StartTls {
     int answer = in.read();
     switch (answer) {
       case 'S' -> {}
-      case 'N' -> throw StartTlsException.refused("PostgreSQL answered N: SSL is off on this server");
+      case 'N' ->
+          throw StartTlsException.refused("PostgreSQL answered N: SSL is off on this server");
       case 'E' -> throw StartTlsException.refused("PostgreSQL answered an error to SSLRequest");
       case -1 -> throw new EOFException("server closed the connection after SSLRequest");
-      default -> throw StartTlsException.garbage(
-          String.format("not a PostgreSQL answer to SSLRequest: byte 0x%02x", answer));
+      default ->
+          throw StartTlsException.garbage(
+              String.format("not a PostgreSQL answer to SSLRequest: byte 0x%02x", answer));
     }
   }
 }

@@ -7,9 +7,9 @@ import java.util.Optional;
 
 /**
  * How a probe reaches the TLS handshake: directly ({@link #TLS}: HTTPS, implicit TLS on 465, 636,
- * 993, 995...) or after a protocol's plaintext step (STARTTLS and its relatives). Chosen per
- * target by configuration, else by a Service port's {@code appProtocol} or name, else by the
- * well-known port; anything unknown is plain TLS.
+ * 993, 995...) or after a protocol's plaintext step (STARTTLS and its relatives). Chosen per target
+ * by configuration, else by a Service port's {@code appProtocol} or name, else by the well-known
+ * port; anything unknown is plain TLS.
  */
 public enum ProbeProtocol {
   TLS(null, List.of(), List.of("https", "none")),
@@ -66,8 +66,8 @@ public enum ProbeProtocol {
   /**
    * For a Kubernetes Service port, pure: the {@code appProtocol} first (a prefixed name such as
    * {@code example.com/postgresql} counts by its last segment), then the port name by its leading
-   * token ({@code postgres}, {@code smtp-relay}: the Istio convention {@code <protocol>[-<suffix>]}),
-   * then the port number.
+   * token ({@code postgres}, {@code smtp-relay}: the Istio convention {@code
+   * <protocol>[-<suffix>]}), then the port number.
    */
   public static ProbeProtocol forService(String appProtocol, String portName, int port) {
     if (appProtocol != null && !appProtocol.isBlank()) {

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Targets come from several sources ({@code static} from the configuration, {@code peer} from
  * the socket sampler, {@code service}/{@code ingress} from Kubernetes discovery); each source
- * replaces its own set with {@link #setTargets(ProbeSource, Collection)}. A target listed by two sources
- * is probed once, labelled with the source that listed it first.
+ * replaces its own set with {@link #setTargets(ProbeSource, Collection)}. A target listed by two
+ * sources is probed once, labelled with the source that listed it first.
  */
 public final class ProbeScheduler implements AutoCloseable {
   public static final Duration FIRST_PROBE_WITHIN = Duration.ofSeconds(5);
@@ -73,7 +73,8 @@ public final class ProbeScheduler implements AutoCloseable {
   private final Duration timeout;
   private final Semaphore permits;
   private final Clock clock;
-  private final Map<ProbeSource, Map<String, ProbeTarget>> bySource = new java.util.EnumMap<>(ProbeSource.class);
+  private final Map<ProbeSource, Map<String, ProbeTarget>> bySource =
+      new java.util.EnumMap<>(ProbeSource.class);
   private final Map<String, Worker> workers = new ConcurrentHashMap<>();
   private final Map<String, TargetState> states = new ConcurrentHashMap<>();
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();

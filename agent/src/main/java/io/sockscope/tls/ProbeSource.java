@@ -20,10 +20,17 @@ public enum ProbeSource {
   /** A one-off probe through {@code /probe}; never scheduled. */
   ADHOC;
 
-  /** The sources the scheduler holds targets for (pre-initialised in {@code sockscope_discovery_targets}). */
-  public static final List<ProbeSource> SCHEDULED = List.of(STATIC, PEER, SERVICE, INGRESS, BACKEND);
+  /**
+   * The sources the scheduler holds targets for (pre-initialised in {@code
+   * sockscope_discovery_targets}).
+   */
+  public static final List<ProbeSource> SCHEDULED =
+      List.of(STATIC, PEER, SERVICE, INGRESS, BACKEND);
 
-  /** The label value: {@code static}, {@code peer}, {@code service}, {@code ingress}, {@code backend}, {@code adhoc}. */
+  /**
+   * The label value: {@code static}, {@code peer}, {@code service}, {@code ingress}, {@code
+   * backend}, {@code adhoc}.
+   */
   public String label() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -7,9 +7,9 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * One endpoint to probe, and the one place its text form is read and written: {@link #parse}
- * reads {@code HOST:PORT[,SERVER_NAME]} (IPv6 as {@code [ADDR]:PORT}), {@link #address()} and
- * {@link #id()} write it. {@link #id()} is the {@code target} label: {@code HOST:PORT}, or {@code
+ * One endpoint to probe, and the one place its text form is read and written: {@link #parse} reads
+ * {@code HOST:PORT[,SERVER_NAME]} (IPv6 as {@code [ADDR]:PORT}), {@link #address()} and {@link
+ * #id()} write it. {@link #id()} is the {@code target} label: {@code HOST:PORT}, or {@code
  * HOST:PORT,SERVER_NAME} when an explicit server name is sent (the {@code --tls-target} form).
  *
  * @param host name or IP literal (IPv6 without brackets)
@@ -34,8 +34,12 @@ public record ProbeTarget(
 
   /** Longest text {@link #parse} reads: a DNS name (253), a port and a server name fit. */
   static final int MAX_TEXT = 600;
-  /** Letters, digits, dots, hyphens, underscores (some in-cluster names), colons inside brackets. */
+
+  /**
+   * Letters, digits, dots, hyphens, underscores (some in-cluster names), colons inside brackets.
+   */
   private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]{1,253}|[0-9A-Fa-f:.]{2,45}");
+
   private static final Pattern SERVER_NAME = Pattern.compile("[A-Za-z0-9._-]{1,253}");
 
   public ProbeTarget {
@@ -49,7 +53,9 @@ public record ProbeTarget(
     source = source == null ? ProbeSource.STATIC : source;
   }
 
-  /** A target with defaults: protocol by port, no CA files, no client certificate, default interval. */
+  /**
+   * A target with defaults: protocol by port, no CA files, no client certificate, default interval.
+   */
   public static ProbeTarget of(String host, int port, String serverName, ProbeSource source) {
     return new ProbeTarget(host, port, serverName, null, List.of(), null, null, null, source);
   }
@@ -82,7 +88,8 @@ public record ProbeTarget(
     if (bracketed) {
       host = host.substring(1, host.length() - 1);
     } else if (host.contains(":")) {
-      throw new IllegalArgumentException("write an IPv6 address as [ADDR]:PORT, got '" + text + "'");
+      throw new IllegalArgumentException(
+          "write an IPv6 address as [ADDR]:PORT, got '" + text + "'");
     }
     if (!HOST.matcher(host).matches() || (bracketed && !host.contains(":"))) {
       throw new IllegalArgumentException("not a host name or IP address: '" + host + "'");
@@ -108,7 +115,7 @@ public record ProbeTarget(
 
   /** {@code HOST:PORT}, IPv6 in brackets: the one way an address is written. */
   public static String address(String host, int port) {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return io.sockscope.util.HostPortText.format(host, port);
   }
 
   /** This target's {@code HOST:PORT}. */
@@ -127,14 +134,17 @@ public record ProbeTarget(
   }
 
   public ProbeTarget withSource(ProbeSource s) {
-    return new ProbeTarget(host, port, serverName, protocol, caFiles, clientCert, clientKey, interval, s);
+    return new ProbeTarget(
+        host, port, serverName, protocol, caFiles, clientCert, clientKey, interval, s);
   }
 
   public ProbeTarget withServerName(String name) {
-    return new ProbeTarget(host, port, name, protocol, caFiles, clientCert, clientKey, interval, source);
+    return new ProbeTarget(
+        host, port, name, protocol, caFiles, clientCert, clientKey, interval, source);
   }
 
   public ProbeTarget withProtocol(ProbeProtocol p) {
-    return new ProbeTarget(host, port, serverName, p, caFiles, clientCert, clientKey, interval, source);
+    return new ProbeTarget(
+        host, port, serverName, p, caFiles, clientCert, clientKey, interval, source);
   }
 }

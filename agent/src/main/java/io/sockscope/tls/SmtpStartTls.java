@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * SMTP STARTTLS (RFC 3207) on 25 and 587: greeting 220, EHLO, look for the STARTTLS keyword in
- * the EHLO reply, send STARTTLS, expect 220. Port 465 is implicit TLS (RFC 8314) and needs none of
+ * SMTP STARTTLS (RFC 3207) on 25 and 587: greeting 220, EHLO, look for the STARTTLS keyword in the
+ * EHLO reply, send STARTTLS, expect 220. Port 465 is implicit TLS (RFC 8314) and needs none of
  * this.
  */
 final class SmtpStartTls implements StartTls {
@@ -20,7 +20,8 @@ final class SmtpStartTls implements StartTls {
   public void negotiate(InputStream in, OutputStream out) throws IOException {
     List<String> greeting = reply(in);
     if (!greeting.getLast().startsWith("220")) {
-      throw StartTlsException.garbage("SMTP greeting is not 220: " + TextLines.quote(greeting.getLast()));
+      throw StartTlsException.garbage(
+          "SMTP greeting is not 220: " + TextLines.quote(greeting.getLast()));
     }
     TextLines.write(out, EHLO);
     List<String> ehlo = reply(in);
@@ -47,7 +48,8 @@ final class SmtpStartTls implements StartTls {
     List<String> lines = new ArrayList<>();
     while (lines.size() < TextLines.MAX_LINES) {
       String line = TextLines.read(in);
-      if (line.length() < 3 || !line.substring(0, 3).chars().allMatch(Character::isDigit)
+      if (line.length() < 3
+          || !line.substring(0, 3).chars().allMatch(Character::isDigit)
           || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
         throw StartTlsException.garbage("not an SMTP reply: " + TextLines.quote(line));
       }

@@ -5,9 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 
 /**
- * The plaintext step a protocol takes before its TLS handshake. An implementation reads exactly what
- * the server sends up to its "go ahead" and never buffers past it: the next bytes on the wire are
- * the server's TLS records, read by the JDK's TLS socket layered on the same connection.
+ * The plaintext step a protocol takes before its TLS handshake. An implementation reads exactly
+ * what the server sends up to its "go ahead" and never buffers past it: the next bytes on the wire
+ * are the server's TLS records, read by the JDK's TLS socket layered on the same connection.
  */
 interface StartTls {
   /**

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 final class TextLines {
   /** RFC 5321 §4.5.3.1.5 caps an SMTP reply line at 512 octets; IMAP greetings run longer. */
   static final int MAX_LINE = 8192;
+
   /** A multi-line reply longer than this is not a greeting: protects the probe's time. */
   static final int MAX_LINES = 200;
 
@@ -23,7 +24,8 @@ final class TextLines {
     int b;
     while ((b = in.read()) != '\n') {
       if (b < 0) {
-        throw new EOFException(sb.isEmpty() ? "server closed the connection" : "server closed mid-line");
+        throw new EOFException(
+            sb.isEmpty() ? "server closed the connection" : "server closed mid-line");
       }
       if (sb.length() >= MAX_LINE) {
         throw StartTlsException.garbage("line longer than " + MAX_LINE + " bytes");

@@ -39,6 +39,7 @@ import javax.net.ssl.TrustManager;
 public final class TlsProber implements AutoCloseable {
   /** Grace for a server that rejects a missing client certificate after our Finished (TLS 1.3). */
   private static final Duration CLIENT_AUTH_GRACE = Duration.ofMillis(200);
+
   /** How long a polite close waits for the server's close_notify. */
   private static final Duration CLOSE_GRACE = Duration.ofMillis(200);
 
@@ -113,7 +114,9 @@ public final class TlsProber implements AutoCloseable {
         watchdog.schedule(() -> closeQuietly(raw), a.remainingNanos(), TimeUnit.NANOSECONDS);
     try {
       SSLSocket ssl;
-      if (connect(a, raw, address) && startTls(a, raw) && (ssl = handshake(a, raw, recorder)) != null) {
+      if (connect(a, raw, address)
+          && startTls(a, raw)
+          && (ssl = handshake(a, raw, recorder)) != null) {
         verify(a, recorder.chain());
         if (a.target.protocol().startTls() != null) {
           closePolitely(a, ssl);
@@ -200,7 +203,8 @@ public final class TlsProber implements AutoCloseable {
       a.starttls = Duration.ofNanos(System.nanoTime() - start);
       return true;
     } catch (StartTlsException e) {
-      a.fail(FailureStage.STARTTLS, e.reason(), a.target.protocol().label() + ": " + e.getMessage());
+      a.fail(
+          FailureStage.STARTTLS, e.reason(), a.target.protocol().label() + ": " + e.getMessage());
     } catch (IOException e) {
       FailureReason r =
           a.expired() || e instanceof SocketTimeoutException
@@ -328,7 +332,8 @@ public final class TlsProber implements AutoCloseable {
    */
   private static void closePolitely(ProbeAttempt a, SSLSocket ssl) {
     try {
-      long millis = Math.min(CLOSE_GRACE.toMillis(), TimeUnit.NANOSECONDS.toMillis(a.remainingNanos()));
+      long millis =
+          Math.min(CLOSE_GRACE.toMillis(), TimeUnit.NANOSECONDS.toMillis(a.remainingNanos()));
       ssl.setSoTimeout((int) Math.max(1, millis));
       ssl.shutdownOutput();
       byte[] sink = new byte[512];

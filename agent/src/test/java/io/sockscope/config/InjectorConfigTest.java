@@ -13,7 +13,9 @@ class InjectorConfigTest {
     assertThat(local.injector().nativeSidecar()).isTrue();
     assertThatThrownBy(() -> ConfigLoader.parse("role: injector\n", "t"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("t: injector.certFile: required in the injector role");
+        .hasMessage("t: injector.certFile: required in the injector role\n"
+            + "t: injector.keyFile: required in the injector role\n"
+            + "t: injector.sidecarFile: required in the injector role");
     AgentConfig ok = ConfigLoader.parse("""
         role: injector
         injector:
@@ -29,8 +31,9 @@ class InjectorConfigTest {
   @Test
   void badValuesNameTheKey() {
     assertThatThrownBy(() -> ConfigLoader.parse("injector:\n  port: 70000\n", "t"))
-        .hasMessage("t: injector.port: must be between 0 and 65535 (got 70000)");
+        .hasMessage("t:2:9: injector.port: must be between 0 and 65535 (got 70000)");
     assertThatThrownBy(() -> ConfigLoader.parse("injector:\n  sidecar: x\n", "t"))
-        .hasMessage("t: unknown key 'injector.sidecar'");
+        .hasMessage("t:2:3: unknown key 'injector.sidecar'"
+            + " (expected one of port, certFile, keyFile, sidecarFile, nativeSidecar)");
   }
 }

@@ -19,18 +19,22 @@ class TlsConfigTest {
         new TlsConfig.ProbeEndpointConfig(true, List.of(allow)));
   }
 
+  /** Validates {@code tls} as the loader does: inside a whole configuration. */
+  static AgentConfig validate(TlsConfig tls) {
+    return new AgentConfig(null, null, null, null, tls, null, null).validate();
+  }
+
   @Test
   void allowEntriesAreCidrsIpsOrHostPatterns() {
     assertThatCode(
             () ->
-                withAllow("10.0.0.0/8", "fd00::/8", "192.168.1.7", "*.svc", "db.example.org")
-                    .validate())
+                validate(withAllow("10.0.0.0/8", "fd00::/8", "192.168.1.7", "*.svc", "db.example.org")))
         .doesNotThrowAnyException();
-    assertThatThrownBy(() -> withAllow("10.0.0.0/33").validate())
+    assertThatThrownBy(() -> validate(withAllow("10.0.0.0/33")))
         .hasMessage("tls.probeEndpoint.allow[0]: not a valid CIDR or IP: '10.0.0.0/33'");
-    assertThatThrownBy(() -> withAllow("*.svc", "exa mple").validate())
+    assertThatThrownBy(() -> validate(withAllow("*.svc", "exa mple")))
         .hasMessageStartingWith("tls.probeEndpoint.allow[1]: expected a CIDR");
-    assertThatThrownBy(() -> withAllow("a.*.svc").validate())
+    assertThatThrownBy(() -> validate(withAllow("a.*.svc")))
         .hasMessageStartingWith("tls.probeEndpoint.allow[0]: expected a CIDR");
   }
 
@@ -38,7 +42,7 @@ class TlsConfigTest {
   void serverNameMustBeADnsName() {
     var t = new TlsTargetConfig("a.test:443", "bad name", null, null, null, null, null);
     var c = new TlsConfig(null, null, null, List.of(t), null, null, null, null);
-    assertThatThrownBy(c::validate)
+    assertThatThrownBy(() -> validate(c))
         .hasMessage("tls.targets[0].serverName: not a DNS name: 'bad name'");
   }
 }

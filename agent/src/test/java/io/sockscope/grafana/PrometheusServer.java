@@ -39,6 +39,12 @@ final class PrometheusServer implements AutoCloseable {
   /** Starts prometheus in {@code dir} scraping {@code target} (host:port) as job "sockscope". */
   static PrometheusServer start(Path binary, Path dir, String target, Map<String, String> labels,
       List<Path> ruleFiles) throws IOException {
+    return start(binary, dir, target, labels, ruleFiles, List.of());
+  }
+
+  /** As above, with extra command-line flags (e.g. {@code --enable-feature=native-histograms}). */
+  static PrometheusServer start(Path binary, Path dir, String target, Map<String, String> labels,
+      List<Path> ruleFiles, List<String> flags) throws IOException {
     int port = AgentProcess.freePort();
     String rules = ruleFiles.stream().map(p -> "  - '" + p.toAbsolutePath() + "'")
         .collect(Collectors.joining("\n"));
@@ -58,11 +64,13 @@ final class PrometheusServer implements AutoCloseable {
                 labels: {%s}
         """.formatted(rules, target, targetLabels));
     Path log = dir.resolve("prometheus.log");
-    Process p = new ProcessBuilder(binary.toString(),
+    List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
         "--config.file=" + config,
         "--storage.tsdb.path=" + dir.resolve("data"),
         "--web.listen-address=127.0.0.1:" + port,
-        "--log.level=warn")
+        "--log.level=warn"));
+    command.addAll(flags);
+    Process p = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();

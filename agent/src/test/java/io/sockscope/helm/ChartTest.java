@@ -130,17 +130,50 @@ class ChartTest {
     assertThat(rules(withSecrets)).containsExactlyInAnyOrder(
         "/services:get,list,watch", "discovery.k8s.io/endpointslices:get,list,watch",
         "networking.k8s.io/ingresses:get,list,watch", "/secrets:get,list,watch",
-        "/configmaps:get,list,watch");
+        "/configmaps:get,list,watch", "/configmaps:get,update,patch", "/configmaps:create");
+    // The only write: the peer-name ConfigMap, by name (create cannot be limited to a name).
+    assertThat(withSecrets.getRules()).filteredOn(r -> r.getResources().contains("configmaps")
+            && r.getVerbs().contains("update"))
+        .singleElement().satisfies(r ->
+            assertThat(r.getResourceNames()).containsExactly("shop-sockscope-peer-names"));
     RenderedChart without = RenderedChart.render(Map.of("rbac.secrets", false,
         "rbac.configMaps", false));
     assertThat(rules(without.one(Role.class, "shop-sockscope")))
-        .doesNotContain("/secrets:get,list,watch", "/configmaps:get,list,watch").hasSize(3);
+        .doesNotContain("/secrets:get,list,watch", "/configmaps:get,list,watch").hasSize(5);
     AgentConfig config = proberConfig(without);
     assertThat(config.kubernetes().secrets()).isFalse();
     assertThat(config.kubernetes().configMaps()).isFalse();
     AgentConfig defaults = proberConfig(RenderedChart.render(Map.of()));
     assertThat(defaults.kubernetes().secrets()).isTrue();
     assertThat(defaults.kubernetes().configMaps()).isTrue();
+  }
+
+  /**
+   * The sidecar needs no API access: whatever the values, every RoleBinding binds the chart's own
+   * service account and nothing else (never an application's), and the prober publishes the peer
+   * names the sidecars mount.
+   */
+  @ParameterizedTest
+  @MethodSource("valuesFiles")
+  void noRbacObjectBindsAnApplicationsServiceAccount(Path values) {
+    RenderedChart c = RenderedChart.render(values, Map.of("injector.enabled", true));
+    String own = c.all(io.fabric8.kubernetes.api.model.ServiceAccount.class).stream()
+        .map(sa -> sa.getMetadata().getName()).findFirst().orElse("shop-sockscope");
+    assertThat(c.all(io.fabric8.kubernetes.api.model.rbac.RoleBinding.class))
+        .allSatisfy(b -> assertThat(b.getSubjects()).allSatisfy(s -> {
+          assertThat(s.getKind()).isEqualTo("ServiceAccount");
+          assertThat(s.getName()).isEqualTo(own);
+        }));
+    assertThat(c.all(Role.class)).extracting(r -> r.getMetadata().getName())
+        .containsExactly("shop-sockscope");
+    if (c.all(ConfigMap.class).stream().anyMatch(cm -> cm.getMetadata().getName().equals("shop-sockscope"))) {
+      assertThat(proberConfig(c).kubernetes().peerNamesConfigMap()).isEqualTo("shop-sockscope-peer-names");
+    }
+    String sidecar = c.one(ConfigMap.class, "shop-sockscope-sidecar").getData().get("sidecar.json");
+    assertThat(sidecar).contains("\"name\":\"shop-sockscope-peer-names\"", "\"optional\":true",
+        "\"mountPath\":\"/etc/sockscope/peers\"");
+    AgentConfig sidecarConfig = parse(c, "shop-sockscope-sidecar");
+    assertThat(sidecarConfig.kubernetes().peerNamesFile()).isEqualTo("/etc/sockscope/peers/peers");
   }
 
   /** docs/kubernetes.md publishes the Role; the chart renders exactly those rules. */

@@ -43,7 +43,8 @@ class StatusPageBrowserTest {
   void rendersTheSocketSummaryWithNoExternalAssets() throws Exception {
     String dom = Chromium.dumpDom(url);
     assertThat(dom).contains("<h3>States by role</h3>", "<h3>TIME_WAIT by peer</h3>",
-        "<h3>Close initiators (since start)</h3>", "Ephemeral ports per destination (usable: 28131)");
+        "<h3>How connections ended (since start, from dumps and kernel counters)</h3>",
+        "<h3>Ended connections per destination (top 0)</h3>", "Ephemeral ports per destination (usable: 28131)");
     // the fixture's IPv4 TIME_WAIT sockets: 4 client, 1 "other" in IPv6 (reserved port)
     assertThat(dom).contains("<td>time_wait</td><td>4</td><td>0</td><td>1</td><td>5</td>");
     assertThat(dom).doesNotContain("<script", "src=\"http", "href=\"http");

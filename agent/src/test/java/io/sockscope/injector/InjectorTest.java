@@ -101,7 +101,8 @@ class InjectorTest {
         .containsExactly("sockscope", "migrate");
     assertThat(pod.getSpec().getContainers()).extracting(Container::getName).containsExactly("cart");
     assertThat(pod.getSpec().getVolumes()).extracting(Volume::getName)
-        .containsExactly("kube-api-access-x7k2p", "sockscope-tmp", "sockscope-config");
+        .containsExactly("kube-api-access-x7k2p", "sockscope-tmp", "sockscope-config",
+            "sockscope-peer-names"); // the prober's peer-name table (docs/kubernetes.md)
     // The injected container is the chart's, field for field.
     ObjectNode expected = (ObjectNode) JSON.readTree(sidecarJson).get("container").deepCopy();
     expected.put("restartPolicy", "Always");
@@ -172,7 +173,7 @@ class InjectorTest {
     assertThat(out.getSpec().getInitContainers()).extracting(Container::getName)
         .containsExactly("sockscope");
     assertThat(out.getSpec().getVolumes()).extracting(Volume::getName)
-        .containsExactly("sockscope-tmp", "sockscope-config");
+        .containsExactly("sockscope-tmp", "sockscope-config", "sockscope-peer-names");
   }
 
   @Test
@@ -182,7 +183,8 @@ class InjectorTest {
         .put("name", "sockscope-tmp").putObject("emptyDir");
     Pod out = admit(handler(true, new SimpleMeterRegistry()), pod).asPod();
     assertThat(out.getSpec().getVolumes()).extracting(Volume::getName)
-        .containsExactly("kube-api-access-x7k2p", "sockscope-tmp", "sockscope-config");
+        .containsExactly("kube-api-access-x7k2p", "sockscope-tmp", "sockscope-config",
+            "sockscope-peer-names");
   }
 
   @Test

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Memory regression guard: the agent started the way the image starts it (bin/sockscope, the
- * sidecar flags, a bounded heap) in the sidecar role as the chart deploys it (peer names from
- * Services and EndpointSlices, watched on a mock API server holding 50 Services) in a namespace
+ * sidecar flags, a bounded heap) in the sidecar role as the chart deploys it (peer names from the
+ * namespace prober's table, mounted the way the kubelet writes a ConfigMap volume) in a namespace
  * holding {@link #PAIRS} × 2 established sockets,
  * after several dumps, must stay under {@link #RSS_CEILING_MIB} of resident memory, read from
  * /proc/PID/status (VmRSS now and VmHWM, the peak since start).
@@ -29,30 +29,23 @@ class FootprintIT {
   static final int PAIRS = 15_000;
   /**
    * The ceiling, from measurements (docs/performance.md, "Memory regression guard"): with 30k
-   * sockets, 1 s dumps, the launcher's flags and the Kubernetes watches the agent's VmHWM was
-   * 115.9–120.3 MiB in seven runs (2 shared cores), of which ~70 MiB is the chosen stack's own
-   * floor (the JVM with Javalin/Jetty and Micrometer serving /metrics, measured by bench/footprint
-   * before any sockscope code). The product target, 64 MiB with 100k sockets and 50 TLS targets,
-   * lies below that floor and cannot be met on this stack (the doc says by how much and what it
-   * would take), so this guard pins today's footprint + ~7 % for noise (JIT and GC timing, malloc
-   * arenas, page cache) instead. The Kubernetes client's two savings (JDK HTTP, lean
-   * deserializer) are pinned exactly by KubernetesClientsTest.
+   * sockets, 1 s dumps, the launcher's flags and the lean sidecar (no Kubernetes client, no
+   * Jetty/Javalin; names from the mounted table) the agent's VmHWM was 82.3 MiB (2 shared cores,
+   * load 13), against 115.9-120.3 MiB with Javalin and the sidecar's own Kubernetes watches. The
+   * ceiling is that + ~7 % for noise (JIT and GC timing, malloc arenas, page cache).
    */
-  static final double RSS_CEILING_MIB = 128;
+  static final double RSS_CEILING_MIB = 88;
   static final String HEAP = "32m";
-  static final String ROOT_IP = "198.18.1.1";
 
   private static NetworkNamespaces ns;
-  /** The sidecar's Kubernetes watches as deployed: 50 Services, reached from the pod over the
-   * scrape veth (the test's end, 198.18.1.1). */
-  private static MockApiServer api;
+  /** Addresses in the mounted peer-name table: 50 Services, a ClusterIP and an endpoint each. */
+  static final int NAMED = 100;
   private static final List<Process> holders = new ArrayList<>();
   private static int held;
 
   @BeforeAll
   static void populate() throws Exception {
     ns = NetworkNamespaces.create();
-    api = MockApiServer.start(java.net.InetAddress.getByName(ROOT_IP), 0, 50);
     NetworkNamespaces.Result sysctl = NetworkNamespaces.run(NetworkNamespaces.in(ns.pod, "sysctl",
         "-w", "net.ipv4.ip_local_port_range=10000 65535", "net.core.somaxconn=4096"));
     assertThat(sysctl.ok()).as(sysctl.output()).isTrue();
@@ -75,9 +68,6 @@ class FootprintIT {
       p.destroy();
       p.waitFor();
     }
-    if (api != null) {
-      api.close();
-    }
     if (ns != null) {
       ns.close();
     }
@@ -94,17 +84,27 @@ class FootprintIT {
 
   @Test
   void residentMemoryStaysUnderTheCeilingWithTensOfThousandsOfSockets() throws Exception {
-    Path config = Files.createTempFile("sockscope-footprint", ".yaml");
+    Path dir = Files.createTempDirectory("sockscope-footprint");
+    StringBuilder table = new StringBuilder("# sockscope peer names v1: <ip> <service>.<namespace>\n");
+    for (int i = 0; i < NAMED / 2; i++) {
+      table.append("10.96.0.").append(i + 1).append(" svc").append(i).append(".ns\n");
+      table.append("10.244.0.").append(i + 1).append(" svc").append(i).append(".ns\n");
+    }
+    new io.sockscope.peers.KubeletAtomicWriter(dir.resolve("peers")).write(Map.of("peers", table.toString()));
+    Path config = dir.resolve("config.yaml");
     Files.writeString(config, """
         role: sidecar
         sockets:
           dumpInterval: 1s
         tls:
           peerTargets: false
-        """);
+        kubernetes:
+          secrets: false
+          peerNamesFile: %s
+        """.formatted(dir.resolve("peers/peers")));
     List<String> cmd = NetworkNamespaces.in(ns.pod,
         AgentProcess.repo().resolve("bin/sockscope").toString(), "--config", config.toString());
-    Map<String, String> env = new java.util.HashMap<>(api.agentEnvironment(ROOT_IP));
+    Map<String, String> env = new java.util.HashMap<>();
     env.putAll(Map.of("JAVA_HOME", System.getProperty("java.home"),
         "SOCKSCOPE_JAR", AgentProcess.jar().toString(), "SOCKSCOPE_HEAP", HEAP));
     String base = "http://" + NetworkNamespaces.POD_SCRAPE_IP + ":9102";
@@ -116,7 +116,7 @@ class FootprintIT {
       PromText m = agent.scrape();
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while ((m.sum("sockscope_sampler_duration_seconds_count", "tier", "dump") < 6
-              || m.sum("sockscope_kubernetes_watch_synced") < 2)
+              || m.sum("sockscope_peer_names_loaded") < NAMED)
           && System.nanoTime() < deadline) {
         Thread.sleep(500);
         m = agent.scrape();
@@ -125,8 +125,8 @@ class FootprintIT {
           .as("dumps done").isGreaterThanOrEqualTo(6);
       assertThat(m.sum("sockscope_sampler_sockets_scanned")).as("the dump saw the held sockets")
           .isGreaterThanOrEqualTo(held);
-      assertThat(m.sum("sockscope_kubernetes_watch_synced")).as("services and endpointslices listed")
-          .isEqualTo(2);
+      assertThat(m.sum("sockscope_peer_names_loaded")).as("the mounted peer names read")
+          .isEqualTo(NAMED);
       double rss = statusMib(pid, "VmRSS");
       double hwm = statusMib(pid, "VmHWM");
       System.out.printf("FootprintIT: %d sockets held, VmRSS %.1f MiB, VmHWM %.1f MiB%n", held, rss, hwm);

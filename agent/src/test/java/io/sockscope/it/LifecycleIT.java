@@ -46,7 +46,8 @@ class LifecycleIT {
       assertThat(agent.process().waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(agent.process().exitValue()).isEqualTo(2);
       Thread.sleep(200);
-      assertThat(agent.log().strip()).isEqualTo("sockscope: " + cfg + ": unknown key 'tls.tragets'");
+      assertThat(agent.log().strip())
+          .isEqualTo("sockscope: " + cfg + ":2:3: unknown key 'tls.tragets' (did you mean 'targets'?)");
     }
   }
 

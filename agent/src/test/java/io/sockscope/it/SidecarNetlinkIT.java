@@ -6,4 +6,9 @@ class SidecarNetlinkIT extends SidecarNamespaceBase {
   String source() {
     return "netlink";
   }
+
+  @Override
+  boolean closeEvents() {
+    return true;
+  }
 }

@@ -6,4 +6,9 @@ class SidecarProcfsIT extends SidecarNamespaceBase {
   String source() {
     return "procfs";
   }
+
+  @Override
+  boolean closeEvents() {
+    return false;
+  }
 }

@@ -18,7 +18,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The TLS rows of DESIGN §5 on a real registry, fed by real probes of real TLS servers. */
+/** The TLS rows of docs/metrics.md on a real registry, fed by real probes of real TLS servers. */
 class TlsMetricsTest {
   static final Instant NOW = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 

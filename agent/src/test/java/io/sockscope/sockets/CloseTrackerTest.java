@@ -69,11 +69,11 @@ class CloseTrackerTest {
   void aVanishedEstablishedSocketIsNotAlsoUnknown() {
     dump(0);
     dump(10, 8L, ESTABLISHED, CLIENT);
-    t.reconcile(new long[] {1, 0, 0}, new long[] {1, 0, 0}, 0);
+    t.reconcile(new long[] {1, 0, 0}, new long[] {1, 0, 0}, 0, 0);
     dump(20); // gone: the MIBs see it leave ESTABLISHED now, the tracker decides next dump
-    t.reconcile(new long[] {0, 0, 0}, new long[] {-1, 0, 0}, 0);
+    t.reconcile(new long[] {0, 0, 0}, new long[] {-1, 0, 0}, 0, 0);
     dump(30);
-    t.reconcile(new long[] {0, 0, 0}, new long[] {0, 0, 0}, 0);
+    t.reconcile(new long[] {0, 0, 0}, new long[] {0, 0, 0}, 0, 0);
     assertThat(t.closes(PEER, CLIENT)).isEqualTo(1);
     assertThat(t.closes(UNKNOWN, CLIENT)).isZero();
   }
@@ -83,10 +83,11 @@ class CloseTrackerTest {
     dump(0);
     dump(10, 1L, TIME_WAIT, CLIENT);
     // 4 client connections opened and closed; the kernel says 3 entered TIME_WAIT, 1 was seen:
-    // 2 local closes were missed (their TIME_WAIT was cut short), 2 others are unknown.
-    t.reconcile(new long[] {4, 0, 0}, new long[] {0, 0, 0}, 3);
+    // 2 local closes were missed (their TIME_WAIT was cut short); no reset: the other one is peer.
+    t.reconcile(new long[] {4, 0, 0}, new long[] {0, 0, 0}, 3, 0);
     assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(3);
-    assertThat(t.closes(UNKNOWN, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(UNKNOWN, CLIENT)).isZero();
   }
 
   @Test
@@ -131,17 +132,34 @@ class CloseTrackerTest {
   }
 
   @Test
-  void unseenClosesFromTheMibsAreUnknownAndNoiseCancels() {
+  void unseenClosesWithoutResetsArePeerClosesAndNoiseCancels() {
     dump(0);
     dump(10, 1L, TIME_WAIT, CLIENT);
     // 5 client connections opened and the ESTABLISHED count unchanged: 5 left ESTABLISHED, 1 seen
-    t.reconcile(new long[] {5, 0, 0}, new long[] {0, 0, 0}, 1);
-    assertThat(t.closes(UNKNOWN, CLIENT)).isEqualTo(4);
+    // locally closed, no TIME_WAIT entry unseen, no reset: the other 4 closed by the peer.
+    t.reconcile(new long[] {5, 0, 0}, new long[] {0, 0, 0}, 1, 0);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(4);
     dump(20);
     // one connection opened before the MIB read shows up in the dump only: -1 now, +1 next time
-    t.reconcile(new long[] {0, 0, 0}, new long[] {1, 0, 0}, 0);
+    t.reconcile(new long[] {0, 0, 0}, new long[] {1, 0, 0}, 0, 0);
     dump(30);
-    t.reconcile(new long[] {1, 0, 0}, new long[] {0, 0, 0}, 0);
-    assertThat(t.closes(UNKNOWN, CLIENT)).isEqualTo(4);
+    t.reconcile(new long[] {1, 0, 0}, new long[] {0, 0, 0}, 0, 0);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(4);
+    assertThat(t.closes(UNKNOWN, CLIENT)).isZero();
   }
+
+  @Test
+  void resetsAreTakenFromTheEndsWithoutTimeWaitInProportion() {
+    dump(0);
+    dump(10);
+    // 6 client and 3 server ends no dump saw, no TIME_WAIT entry; the kernel counted 6 resets:
+    // split 6:3 over client:server (4 and 2), the rest closed by the peer.
+    t.reconcile(new long[] {6, 3, 0}, new long[] {0, 0, 0}, 0, 6);
+    assertThat(t.closes(CloseInitiator.RESET, CLIENT)).isEqualTo(4);
+    assertThat(t.closes(CloseInitiator.RESET, SERVER)).isEqualTo(2);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(2);
+    assertThat(t.closes(PEER, SERVER)).isEqualTo(1);
+    assertThat(t.closes(UNKNOWN, CLIENT) + t.closes(UNKNOWN, SERVER)).isZero();
+  }
+
 }

@@ -44,11 +44,29 @@ final class DebianServer implements AutoCloseable {
     Assumptions.assumeTrue(present, binary + " missing: apt-get install " + debianPackage);
   }
 
-  /** A directory the server's user can own and traverse (JUnit's @TempDir is root-only). */
+  /**
+   * A directory the server's user can own and traverse (JUnit's @TempDir is root-only), deleted
+   * when the test JVM exits (a PostgreSQL run leaves ~150 MB of data directories otherwise).
+   */
   static Path directory(String name) throws IOException {
     Path dir = Files.createTempDirectory("sockscope-" + name + "-",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
     return dir;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          // a server's leftover socket or a file another user owns: best effort
+        }
+      });
+    } catch (IOException e) {
+      // already gone
+    }
   }
 
   /** Hands {@code dir} to the unprivileged user (as root), so the server may write and read keys. */

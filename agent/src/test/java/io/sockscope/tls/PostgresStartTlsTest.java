@@ -123,6 +123,24 @@ class PostgresStartTlsTest {
     }
   }
 
+  /** {@code /probe?protocol=postgres}: the port is not 5432, so only the parameter says it. */
+  @Test
+  void adhocProbesTakeTheProtocolParameter() {
+    var adhoc = new AdhocProbe(true, StartTlsCase.PROBER, List.of(),
+        AllowList.parse(List.of("127.0.0.0/8")), StartTlsCase.TIMEOUT, h -> null);
+    String target = "127.0.0.1:" + good.port;
+    var byPort = adhoc.probe(target, StartTlsCase.NAME, null, null);
+    org.assertj.core.api.Assertions.assertThat(byPort.result().failureStage())
+        .isEqualTo(FailureStage.HANDSHAKE);
+    var asked = adhoc.probe(target, StartTlsCase.NAME, "postgresql", null);
+    assertGood(asked.result());
+    org.assertj.core.api.Assertions.assertThat(asked.result().target().source())
+        .isEqualTo(ProbeSource.ADHOC);
+    var unknown = adhoc.probe(target, StartTlsCase.NAME, "ftp", null);
+    org.assertj.core.api.Assertions.assertThat(unknown.status()).isEqualTo(400);
+    org.assertj.core.api.Assertions.assertThat(unknown.message()).startsWith("protocol must be one of tls");
+  }
+
   @Test
   void thePortAloneChoosesPostgresOn5432() {
     org.assertj.core.api.Assertions.assertThat(ProbeTarget.parse("db:5432", ProbeSource.STATIC).protocol())

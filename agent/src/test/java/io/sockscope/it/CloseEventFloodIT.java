@@ -1,0 +1,55 @@
+package io.sockscope.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A flood of connection ends against the smallest event receive buffer the kernel grants: the
+ * kernel drops events (ENOBUFS). The agent survives, counts what it lost, and still reconciles:
+ * local closes still counted (from the TIME_WAIT sockets that entered it since the last dump), the
+ * rest peer or {@code unknown}, never more than the truth.
+ */
+class CloseEventFloodIT {
+  static final int CONNECTIONS = 20_000;
+
+  @Test
+  void lostEventsAreCountedAndTotalsReconcile() throws Exception {
+    try (UnprivilegedPod pod = UnprivilegedPod.start("""
+          counterInterval: 500ms
+          dumpInterval: 1s
+          closeEventBuffer: 4096
+        """, false)) {
+      pod.awaitDumps(1, Duration.ofSeconds(30));
+      Process w = pod.workload(pod.ns.pod, ManyDestinationsWorkload.class, String.valueOf(CONNECTIONS));
+      BufferedReader r = w.inputReader(StandardCharsets.UTF_8);
+      assertThat(r.readLine()).isEqualTo("done " + CONNECTIONS);
+      pod.awaitDumps(3, Duration.ofSeconds(60));
+
+      PromText m = pod.agent.scrape();
+      double lost = m.sum("sockscope_tcp_close_events_lost_total");
+      double unknown = m.sum("sockscope_tcp_closes_total", "initiator", "unknown");
+      System.out.printf("CloseEventFloodIT: received %.0f events, lost %.0f, unknown %.0f%n",
+          m.sum("sockscope_tcp_close_events_total"), lost, unknown);
+      m.samples().stream().filter(x -> x.name().equals("sockscope_tcp_closes_total") && x.value() > 0)
+          .forEach(x -> System.out.println("CloseEventFloodIT: " + x));
+      assertThat(pod.agent.process().isAlive()).as(pod.agent.log()).isTrue();
+      assertThat(m.sum("sockscope_tcp_close_events_enabled")).isEqualTo(1);
+      assertThat(lost).as("a 4 KiB buffer cannot hold 40,000 ends").isPositive();
+      assertThat(unknown).isLessThanOrEqualTo(lost);
+      assertThat(m.sum("sockscope_sampler_errors_total")).isZero();
+      // Each workload connection ends twice in the namespace: the client closes first (local,
+      // TIME_WAIT), the accepted side follows (peer). The scrapes are a few server ends more.
+      double local = m.sum("sockscope_tcp_closes_total", "initiator", "local", "role", "client");
+      assertThat(local).isBetween(0.98 * CONNECTIONS, (double) CONNECTIONS);
+      assertThat(m.sum("sockscope_tcp_closes_total", "role", "client")).as("nothing counted twice").isLessThanOrEqualTo(CONNECTIONS);
+      double server = m.sum("sockscope_tcp_closes_total", "role", "server");
+      assertThat(server).isBetween(0.98 * CONNECTIONS, CONNECTIONS + 5.0);
+      assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "local", "role", "server")).isLessThanOrEqualTo(5);
+      assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "reset")).isZero();
+    }
+  }
+}

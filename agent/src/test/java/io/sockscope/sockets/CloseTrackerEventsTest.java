@@ -1,0 +1,199 @@
+package io.sockscope.sockets;
+
+import static io.sockscope.sockets.CloseInitiator.LOCAL;
+import static io.sockscope.sockets.CloseInitiator.PEER;
+import static io.sockscope.sockets.CloseInitiator.RESET;
+import static io.sockscope.sockets.CloseInitiator.UNKNOWN;
+import static io.sockscope.sockets.SocketRole.CLIENT;
+import static io.sockscope.sockets.SocketRole.SERVER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attribution from destroy events: each event is settled by the dump after it (a TIME_WAIT twin
+ * is a local close), resets by the final tcp_info, losses from the kernel counters.
+ */
+class CloseTrackerEventsTest {
+  private static final long POD = 0xC6120001L; // 198.18.0.1
+  private static final long PEER_IP = 0xC6120002L;
+  private static final int LISTEN = 8080;
+
+  private final CloseEventRing ring = new CloseEventRing(64);
+  private final DestinationCloses destinations = new DestinationCloses(20);
+  private final CloseTracker t = new CloseTracker();
+  private final SocketRow row = new SocketRow();
+  private long now;
+
+  @BeforeEach
+  void baseline() {
+    t.useEvents(ring, destinations);
+    dump(List.of());
+  }
+
+  private SocketRow socket(int localPort, int remotePort, TcpState state) {
+    row.clear();
+    row.family = SocketRow.AF_INET;
+    row.localLo = POD;
+    row.remoteLo = PEER_IP;
+    row.localPort = localPort;
+    row.remotePort = remotePort;
+    row.state = state.code();
+    return row;
+  }
+
+  /** A destroy event; {@code acked}: sequence numbers acknowledged beyond the data (see SocketRow). */
+  private void ended(int localPort, int remotePort, int acked) {
+    SocketRow r = socket(localPort, remotePort, TcpState.CLOSE);
+    r.hasInfo = true;
+    r.segsIn = 3;
+    r.rttMicros = 250;
+    r.totalRetrans = 1;
+    r.bytesSent = 10;
+    r.bytesRetrans = 0;
+    r.bytesAcked = 10 + acked;
+    assertThat(ring.offer(r)).isTrue();
+  }
+
+  private record Sock(int localPort, int remotePort, TcpState state) {}
+
+  private void dump(List<Sock> sockets) {
+    t.begin(now += 10);
+    for (Sock s : sockets) {
+      SocketRow r = socket(s.localPort(), s.remotePort(), s.state());
+      r.expiresMs = s.state() == TcpState.TIME_WAIT ? 60_000 : 0; // entered just now
+      t.observe(r, s.state(), s.localPort() == LISTEN ? SERVER : CLIENT);
+    }
+    t.end(p -> p == LISTEN ? SERVER : CLIENT);
+  }
+
+  private void interval(long opened, long openDelta, long resets, boolean lossy) {
+    t.reconcileEvents(new long[] {opened, 0, 0}, new long[] {openDelta, 0, 0}, 0, resets, 0, lossy);
+  }
+
+  private long perDestination(String port, CloseInitiator i) {
+    return destinations.snapshot(PeerNamer.IP).stream().filter(p -> p.port().equals(port))
+        .mapToLong(p -> p.closes(i)).sum();
+  }
+
+  @Test
+  void aTimeWaitTwinMakesALocalClose() {
+    ended(40000, 7101, 2);
+    dump(List.of(new Sock(40000, 7101, TcpState.TIME_WAIT)));
+    interval(1, 0, 0, false);
+    assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(PEER, CLIENT)).isZero();
+    assertThat(perDestination("7101", LOCAL)).isEqualTo(1);
+  }
+
+  @Test
+  void aGracefulEndWithoutTwinIsAPeerCloseOneDumpLater() {
+    ended(40001, 7102, 2);
+    dump(List.of());
+    interval(1, 0, 0, false);
+    assertThat(t.closes(PEER, CLIENT)).as("the twin may have been skipped by the walk: wait a dump").isZero();
+    dump(List.of());
+    interval(0, 0, 0, false);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(1);
+    assertThat(perDestination("7102", PEER)).isEqualTo(1);
+  }
+
+  @Test
+  void aTwinTheFirstDumpSkippedIsFoundByTheNext() {
+    ended(40002, 7101, 2);
+    dump(List.of());
+    dump(List.of(new Sock(40002, 7101, TcpState.TIME_WAIT)));
+    assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(PEER, CLIENT)).isZero();
+  }
+
+  @Test
+  void anUnacknowledgedFinIsAResetAtOnce() {
+    ended(40003, 7104, 1); // client: only its SYN acknowledged
+    ended(LISTEN, 51000, 0); // server: nothing beyond its data
+    dump(List.of());
+    assertThat(t.closes(RESET, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(RESET, SERVER)).isEqualTo(1);
+    assertThat(perDestination("7104", RESET)).isEqualTo(1);
+    assertThat(perDestination(String.valueOf(LISTEN), RESET)).as("a server's destination is its listening port").isEqualTo(1);
+  }
+
+  @Test
+  void aCloseWaitCountsAsPeerOnceWhenSeenAndNotAgainWhenItEnds() {
+    dump(List.of(new Sock(40004, 7103, TcpState.CLOSE_WAIT)));
+    dump(List.of(new Sock(40004, 7103, TcpState.CLOSE_WAIT)));
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(1);
+    ended(40004, 7103, 2);
+    dump(List.of());
+    dump(List.of());
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(1);
+    assertThat(perDestination("7103", PEER)).isEqualTo(1);
+  }
+
+  @Test
+  void aSocketSeenInFinWaitIsLocalEvenWithoutTwin() {
+    dump(List.of(new Sock(40005, 7101, TcpState.FIN_WAIT1)));
+    ended(40005, 7101, 1); // its FIN never acknowledged (reset by the peer after our FIN)
+    dump(List.of());
+    assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(RESET, CLIENT)).isZero();
+  }
+
+  @Test
+  void tuplelessEndsAreAbortsBeyondTheFailedConnects() {
+    SocketRow r = socket(40006, 0, TcpState.CLOSE); // SO_LINGER 0 clears the remote port
+    r.hasInfo = true;
+    ring.offer(r);
+    ring.offer(socket(40007, 0, TcpState.CLOSE)); // a refused connect looks the same
+    ring.offer(socket(LISTEN, 0, TcpState.CLOSE)); // an accepted connection aborted
+    SocketRow never = socket(40008, 0, TcpState.CLOSE);
+    never.remoteLo = 0; // made and closed, never connected
+    ring.offer(never);
+    dump(List.of());
+    t.reconcileEvents(new long[] {1, 1, 0}, new long[] {0, 0, 0}, 0, 2, 1, false);
+    assertThat(t.closes(RESET, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(RESET, SERVER)).isEqualTo(1);
+  }
+
+  @Test
+  void lostEventsAreLocalAsFarAsYoungTimeWaitsGoTheRestUnknown() {
+    ended(40010, 7101, 2);
+    // The kernel says 10 client connections ended; 6 TIME_WAITs are new; 1 event arrived.
+    dump(List.of(new Sock(40010, 7101, TcpState.TIME_WAIT), new Sock(40011, 7101, TcpState.TIME_WAIT),
+        new Sock(40012, 7101, TcpState.TIME_WAIT), new Sock(40013, 7101, TcpState.TIME_WAIT),
+        new Sock(40014, 7101, TcpState.TIME_WAIT), new Sock(40015, 7101, TcpState.TIME_WAIT)));
+    interval(10, 0, 0, true);
+    assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(6);
+    assertThat(t.closes(UNKNOWN, CLIENT)).isEqualTo(4);
+    assertThat(t.lostEvents()).isEqualTo(9);
+  }
+
+  @Test
+  void gracefulEndsWithoutTwinAreLocalAsFarAsTheKernelCountedTimeWaitEntries() {
+    ended(40020, 7101, 2);
+    ended(40021, 7102, 2);
+    dump(List.of());
+    t.reconcileEvents(new long[] {2, 0, 0}, new long[] {0, 0, 0}, 1, 0, 0, false);
+    dump(List.of()); // neither twin in two dumps; the kernel counted one TIME_WAIT entry
+    t.reconcileEvents(new long[] {0, 0, 0}, new long[] {0, 0, 0}, 0, 0, 0, false);
+    assertThat(t.closes(LOCAL, CLIENT)).isEqualTo(1);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(1);
+    // the entry counted now (its event still on its way) is no reason to call a peer close local
+    ended(40022, 7102, 2);
+    dump(List.of());
+    t.reconcileEvents(new long[] {1, 0, 0}, new long[] {0, 0, 0}, 0, 0, 0, false);
+    dump(List.of());
+    t.reconcileEvents(new long[] {0, 0, 0}, new long[] {0, 0, 0}, 5, 0, 0, false);
+    assertThat(t.closes(PEER, CLIENT)).isEqualTo(2);
+  }
+
+  @Test
+  void withoutLossNothingIsUnknown() {
+    ended(40011, 7101, 2);
+    dump(List.of(new Sock(40011, 7101, TcpState.TIME_WAIT)));
+    interval(5, 0, 0, false); // the MIBs were read a moment later: 4 more whose events come next
+    assertThat(t.closes(UNKNOWN, CLIENT)).isZero();
+  }
+}
