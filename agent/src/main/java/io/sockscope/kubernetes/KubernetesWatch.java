@@ -242,9 +242,28 @@ public final class KubernetesWatch implements AutoCloseable {
       watches.put(r.label(), Map.of("synced", h.synced(), "errors", errors));
     });
     out.put("watches", watches);
-    out.put("targets", targets.current());
+    out.put("targets", targets.current().stream().map(KubernetesWatch::describe).toList());
     out.put("secrets", secrets.all());
     out.put("storedCertificates", stored.snapshot().certificates());
+    return out;
+  }
+
+  /** One target as the snapshot shows it: its {@code target} label first, as /metrics spells it. */
+  private static Map<String, Object> describe(DiscoveredTarget t) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("target", t.id());
+    out.put("source", t.source().label());
+    out.put("protocol", t.protocol().label());
+    if (t.secretName() != null) {
+      out.put("secret", t.secretName());
+    }
+    if (t.owner() != null) {
+      out.put("owner", t.owner());
+    }
+    if (t.backend() != null) {
+      out.put("service", t.backend().service());
+      out.put("pod", t.backend().pod());
+    }
     return out;
   }
 

@@ -34,7 +34,7 @@ class SidecarClassLoadingIT {
         .as("classes of Fabric8, Jetty or Javalin loaded in the sidecar role").isEmpty();
   }
 
-  /** Passes once the configuration is read without Jackson (the JDK-only YAML reader). */
+  /** The configuration is read without Jackson (the JDK-only YAML reader of config/). */
   @Test
   void theSidecarRoleLoadsNoJackson() throws Exception {
     assertThat(classesOf(JACKSON)).as("Jackson classes loaded in the sidecar role").isEmpty();

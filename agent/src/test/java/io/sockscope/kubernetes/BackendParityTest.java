@@ -13,8 +13,6 @@ import io.sockscope.metrics.BuildInfo;
 import io.sockscope.metrics.KubernetesCollector;
 import io.sockscope.metrics.MetricsRegistry;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,29 +51,10 @@ class BackendParityTest {
     }
   }
 
-  /** Three servers on 127.0.0.1, .2, .3, all on the same port as a slice's endpoints are. */
   List<TestTlsServer> threeReplicas(TestCertificates... serving) throws IOException {
-    for (int attempt = 0; ; attempt++) {
-      int port;
-      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-        port = probe.getLocalPort();
-      }
-      List<TestTlsServer> servers = new ArrayList<>();
-      try {
-        for (int i = 0; i < serving.length; i++) {
-          servers.add(new TestTlsServer(serving[i], InetAddress.getByName("127.0.0." + (i + 1)), port));
-        }
-        open.addAll(servers);
-        return servers;
-      } catch (IOException e) {
-        for (TestTlsServer s : servers) {
-          s.close();
-        }
-        if (attempt == 5) {
-          throw e;
-        }
-      }
-    }
+    List<TestTlsServer> servers = TestTlsServer.replicas(serving);
+    open.addAll(servers);
+    return servers;
   }
 
   static EndpointSlice slice(String name, int port, String... ipPodReady) {

@@ -139,6 +139,113 @@ class KubernetesProberIT {
     }
   }
 
+  /**
+   * The namespace prober end to end with per-backend probes: a Service backed by three real TLS
+   * servers, one still serving the old certificate of its renewed Secret. The prober's own probes
+   * (not a test helper) find 2 of 3 and name the third; a CA bundle ConfigMap gives three expiry
+   * series and a PKCS#12 in an Opaque Secret its own; no key or password reaches the outputs.
+   */
+  @Test
+  void backendsAreProbedAndComparedWithTheirSecret() throws Exception {
+    var oldCert = TestCertificates.create("web.ns.svc", Instant.parse("2026-01-01T00:00:00Z"),
+        Instant.parse("2026-12-31T00:00:00Z"));
+    var newCert = TestCertificates.create("web.ns.svc", Instant.parse("2026-11-01T00:00:00Z"),
+        Instant.parse("2027-11-01T00:00:00Z"));
+    var replicas = TestTlsServer.replicas(newCert, newCert, oldCert);
+    try {
+      int tlsPort = replicas.getFirst().port();
+      client.services().inNamespace("ns").resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+          .withNewMetadata().withName("web").withNamespace("ns")
+          .addToAnnotations("sockscope.io/tls-secret", "web-tls")
+          .addToAnnotations("sockscope.io/owner", "team-payments").endMetadata().withNewSpec()
+          .withClusterIP("10.96.0.10").addNewPort().withName("https").withPort(443)
+          .withProtocol("TCP").endPort().endSpec().build()).create();
+      client.resource(BackendParityTest.slice("web-abc12", tlsPort, "127.0.0.1/web-0/true",
+          "127.0.0.2/web-1/true", "127.0.0.3/web-2/true")).inNamespace("ns").create();
+      client.secrets().inNamespace("ns").resource(KubernetesWatchTest.tlsSecret("web-tls", newCert))
+          .create();
+      var root = TestCertificates.create("root-ca", Instant.parse("2026-01-01T00:00:00Z"),
+          Instant.parse("2036-01-01T00:00:00Z"));
+      var intermediate = TestCertificates.create("intermediate-ca",
+          Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2031-06-30T00:00:00Z"));
+      var expiring = TestCertificates.create("old-ca", Instant.parse("2026-01-01T00:00:00Z"),
+          Instant.parse("2027-03-15T12:00:00Z"));
+      client.configMaps().inNamespace("ns").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+          .withNewMetadata().withName("ca-bundle").withNamespace("ns").endMetadata()
+          .withData(Map.of("ca.crt", root.certificatePem() + intermediate.certificatePem()
+              + expiring.certificatePem())).build()).create();
+      client.secrets().inNamespace("ns").resource(new SecretBuilder().withNewMetadata()
+          .withName("app-p12").withNamespace("ns").endMetadata().withType("Opaque").withData(Map.of(
+              "keystore.p12", StoredCertificatesTest.b64(StoredCertificatesTest.keystore("PKCS12",
+                  StoredCertificatesTest.P12_PASSWORD, newCert, root)),
+              "password", StoredCertificatesTest.b64(StoredCertificatesTest.P12_PASSWORD.getBytes())))
+          .build()).create();
+
+      int port = AgentProcess.freePort();
+      Path config = Files.writeString(dir.resolve("prober.yaml"),
+          "tls:\n  interval: 1s\n  timeout: 3s\nsockets:\n  enabled: false\n");
+      output = dir.resolve("agent.log");
+      ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+          .toString(), AgentProcess.noDns(), "-jar", System.getProperty("sockscope.jar"),
+          "--role", "namespace-prober", "--port", String.valueOf(port), "--config", config.toString())
+          .redirectErrorStream(true).redirectOutput(output.toFile());
+      Map<String, String> env = pb.environment();
+      env.put("KUBERNETES_MASTER", "http://" + api.getHostName() + ":" + api.getPort());
+      env.put("POD_NAMESPACE", "ns");
+      env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+      env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+      env.put("SOCKSCOPE_LOG_LEVEL", "debug");
+      agent = pb.start();
+
+      String backends = "sockscope_tls_secret_backends{namespace=\"ns\",secret=\"web-tls\",serving=";
+      String third = "127.0.0.3:" + tlsPort + ",web.ns.svc";
+      long started = System.nanoTime();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> status(port, "/readyz") == 200 && get(port, "/metrics")
+              .contains(backends + "\"other\"} 1"));
+      System.out.printf("KubernetesProberIT: 2 of 3 backends on the new certificate after %d ms%n",
+          (System.nanoTime() - started) / 1_000_000);
+      String metrics = get(port, "/metrics");
+      assertThat(metrics)
+          .contains(backends + "\"current\"} 2")
+          .contains(backends + "\"unknown\"} 0")
+          .contains("sockscope_tls_backend_info{backend_pod=\"web-2\",service=\"web.ns.svc:443\",target=\""
+              + third + "\"} 1")
+          .contains("sockscope_tls_served_cert_matches_secret{secret=\"web-tls\",target=\"" + third + "\"} 0")
+          .contains("sockscope_tls_probe_success{source=\"backend\",target=\"" + third + "\"}")
+          .contains("sockscope_discovery_targets{source=\"backend\"} 3")
+          .contains("sockscope_tls_target_owner_info{owner=\"team-payments\",target=\"web.ns.svc:443\"} 1")
+          // The cert_info the prober exports for the third backend is the old leaf.
+          .contains("fingerprint_sha256=\"" + oldCert.fingerprint() + "\"");
+      for (int i = 0; i < 3; i++) {
+        assertThat(metrics).contains("sockscope_tls_stored_cert_not_after_timestamp_seconds{index=\""
+            + i + "\",key=\"ca.crt\",kind=\"configmap\",name=\"ca-bundle\",namespace=\"ns\"}");
+      }
+      assertThat(metrics).contains("sockscope_tls_stored_cert_not_after_timestamp_seconds{index=\"0\","
+          + "key=\"keystore.p12\",kind=\"secret\",name=\"app-p12\",namespace=\"ns\"} "
+          + (double) Instant.parse("2027-11-01T00:00:00Z").getEpochSecond());
+
+      // The third pod restarts with the renewed certificate: the prober's next probe sees 3 of 3.
+      replicas.get(2).serve(newCert);
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+          .until(() -> get(port, "/metrics").contains(backends + "\"current\"} 3"));
+
+      String everything = get(port, "/metrics") + get(port, "/api/v1/snapshot") + get(port, "/");
+      agent.destroy();
+      assertThat(agent.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      agent = null;
+      String log = Files.readString(output);
+      for (String text : new String[] {log, everything}) {
+        assertThat(text).doesNotContain("PRIVATE KEY").doesNotContain(newCert.tlsKey())
+            .doesNotContain(StoredCertificatesTest.P12_PASSWORD);
+      }
+    } finally {
+      for (TestTlsServer s : replicas) {
+        s.close();
+      }
+    }
+  }
+
   @Test
   void withoutANamespaceTheProberStopsWithOneLine() throws Exception {
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")

@@ -23,6 +23,33 @@ final class TestTlsServer implements AutoCloseable {
     this.acceptor = Thread.ofVirtual().start(this::acceptLoop);
   }
 
+  /**
+   * One server per certificate on 127.0.0.1, .2, .3, ..., all on the same port, as the endpoints
+   * of one EndpointSlice are (Linux routes all of 127/8 to the loopback interface).
+   */
+  static java.util.List<TestTlsServer> replicas(TestCertificates... serving) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      int port;
+      try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+        port = probe.getLocalPort();
+      }
+      java.util.List<TestTlsServer> servers = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < serving.length; i++) {
+          servers.add(new TestTlsServer(serving[i], InetAddress.getByName("127.0.0." + (i + 1)), port));
+        }
+        return servers;
+      } catch (IOException e) {
+        for (TestTlsServer s : servers) {
+          s.close();
+        }
+        if (attempt == 5) {
+          throw e; // the port was taken on another address each time
+        }
+      }
+    }
+  }
+
   void serve(TestCertificates certificate) {
     this.serving = certificate;
   }
