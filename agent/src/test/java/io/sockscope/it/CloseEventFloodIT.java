@@ -44,10 +44,12 @@ class CloseEventFloodIT {
       // Each workload connection ends twice in the namespace: the client closes first (local,
       // TIME_WAIT), the accepted side follows (peer). The scrapes are a few server ends more.
       double local = m.sum("sockscope_tcp_closes_total", "initiator", "local", "role", "client");
-      // Measured with ~80 % of the events lost: 96.4 % (young TIME_WAITs date the lost ones of the
-      // current interval only; those noticed an interval late end as unknown).
-      assertThat(local).isBetween(0.95 * CONNECTIONS, (double) CONNECTIONS);
-      assertThat(m.sum("sockscope_tcp_closes_total", "role", "client")).isLessThanOrEqualTo(1.01 * CONNECTIONS);
+      // Totals reconcile with the kernel: every client end counted once, local, peer or unknown
+      // (measured: exactly 20,000). Which are local depends on how much was lost: young
+      // TIME_WAITs date the lost ones of the current interval only, those noticed an interval late
+      // end as unknown (measured 91.4 % local with 90 % of the events lost, 96-98 % with 80 %).
+      assertThat(m.sum("sockscope_tcp_closes_total", "role", "client")).isBetween((double) CONNECTIONS, 1.01 * CONNECTIONS);
+      assertThat(local).isBetween(0.5 * CONNECTIONS, (double) CONNECTIONS);
       double server = m.sum("sockscope_tcp_closes_total", "role", "server");
       // With ~80 % of the events lost the unknown share is an estimate from the MIBs (measured up
       // to 0.1 % over: events that arrive after the interval they were counted missing in).
