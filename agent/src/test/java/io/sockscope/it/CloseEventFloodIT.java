@@ -49,7 +49,10 @@ class CloseEventFloodIT {
       assertThat(local).isBetween(0.95 * CONNECTIONS, (double) CONNECTIONS);
       assertThat(m.sum("sockscope_tcp_closes_total", "role", "client")).as("nothing counted twice").isLessThanOrEqualTo(CONNECTIONS);
       double server = m.sum("sockscope_tcp_closes_total", "role", "server");
-      assertThat(server).isBetween(0.95 * CONNECTIONS, CONNECTIONS + 5.0);
+      // Upper bound from the kernel: every server-role end was a passive open of this namespace
+      // (the workload's and the test's own scrapes, whose number grows with the machine's load).
+      assertThat(server).isGreaterThanOrEqualTo(0.95 * CONNECTIONS)
+          .isLessThanOrEqualTo(m.sum("sockscope_tcp_kernel_events_total", "event", "passive_opens"));
       assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "local"))
           .isLessThanOrEqualTo(m.sum("sockscope_tcp_kernel_events_total", "event", "time_wait_entered"));
       assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "reset")).isZero();
