@@ -58,10 +58,9 @@ class DashboardQueriesIT {
   /** Recording rule name → its expression: a rule over a pending metric is excused too. */
   private static final Map<String, String> RECORDED = recorded();
 
-  /** Metrics a dashboard uses that the agent cannot export yet, with the reason. */
+  /** Metrics a dashboard uses that the agent cannot export yet, with the reason; empty today. */
   private static Map<String, String> pending() {
     Map<String, String> out = new LinkedHashMap<>();
-    // none now: the close-event accounting (issue 11) is exported
     return out;
   }
 
