@@ -51,9 +51,12 @@ class CloseEventFloodIT {
       assertThat(m.sum("sockscope_tcp_closes_total", "role", "client")).isBetween((double) CONNECTIONS, 1.01 * CONNECTIONS);
       assertThat(local).isBetween(0.5 * CONNECTIONS, (double) CONNECTIONS);
       double server = m.sum("sockscope_tcp_closes_total", "role", "server");
+      // Upper bound from the kernel: every server-role end was a passive open of this namespace
+      // (the workload's and the test's own scrapes, whose number grows with the machine's load).
       // With ~80 % of the events lost the unknown share is an estimate from the MIBs (measured up
       // to 0.1 % over: events that arrive after the interval they were counted missing in).
-      assertThat(server).isBetween(0.95 * CONNECTIONS, 1.01 * CONNECTIONS);
+      assertThat(server).isGreaterThanOrEqualTo(0.95 * CONNECTIONS)
+          .isLessThanOrEqualTo(1.01 * m.sum("sockscope_tcp_kernel_events_total", "event", "passive_opens"));
       assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "local"))
           .isLessThanOrEqualTo(m.sum("sockscope_tcp_kernel_events_total", "event", "time_wait_entered"));
       assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "reset")).isZero();
