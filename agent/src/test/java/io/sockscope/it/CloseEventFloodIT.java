@@ -49,7 +49,7 @@ class CloseEventFloodIT {
       // TIME_WAITs date the lost ones of the current interval only, those noticed an interval late
       // end as unknown (measured 91.4 % local with 90 % of the events lost, 96-98 % with 80 %).
       assertThat(m.sum("sockscope_tcp_closes_total", "role", "client")).isBetween((double) CONNECTIONS, 1.01 * CONNECTIONS);
-      assertThat(local).isBetween(0.5 * CONNECTIONS, (double) CONNECTIONS);
+      assertThat(local).isBetween(0.85 * CONNECTIONS, (double) CONNECTIONS);
       double server = m.sum("sockscope_tcp_closes_total", "role", "server");
       // Upper bound from the kernel: every server-role end was a passive open of this namespace
       // (the workload's and the test's own scrapes, whose number grows with the machine's load).
