@@ -9,17 +9,13 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Certificates stored in a file, as facts only: a PEM bundle (a CA bundle, {@code tls.crt}, a
@@ -33,8 +29,6 @@ import java.util.regex.Pattern;
  * Format, KeystorePassword)}): {@code CertificateFile.read(path, Format.of(path), password)}.
  */
 public final class CertificateFile {
-  private static final Pattern CERTIFICATE =
-      Pattern.compile("-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\\s]+)-----END CERTIFICATE-----");
 
   /** A keystore or bundle bigger than this is not a certificate file (protects memory). */
   static final int MAX_BYTES = 16 * 1024 * 1024;
@@ -115,13 +109,8 @@ public final class CertificateFile {
   }
 
   private static List<Entry> pem(byte[] content) throws GeneralSecurityException {
-    CertificateFactory factory = CertificateFactory.getInstance("X.509");
-    var m = CERTIFICATE.matcher(new String(content, StandardCharsets.US_ASCII));
-    List<X509Certificate> certs = new ArrayList<>();
-    while (m.find()) {
-      byte[] der = Base64.getMimeDecoder().decode(m.group(1));
-      certs.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
-    }
+    // one parser of CERTIFICATE blocks: the one Secrets and ConfigMaps are read with
+    List<X509Certificate> certs = CertificateContainers.pem(new String(content, StandardCharsets.US_ASCII));
     if (certs.isEmpty()) {
       throw new GeneralSecurityException("no PEM CERTIFICATE block");
     }
