@@ -16,9 +16,12 @@ import java.util.function.IntFunction;
  * ({@link NetlinkDestroyEvents}). Each event drained before a dump is settled by that dump:
  *
  * <ul>
- *   <li>{@code local}, per connection: the dump holds its TIME_WAIT (or FIN_WAIT2 timewait) twin
- *       with the same 4-tuple — the active closer, and only it, enters TIME_WAIT; or an earlier
- *       dump saw it in FIN_WAIT1/FIN_WAIT2/CLOSING (a local close whose TIME_WAIT never came).
+ *   <li>{@code local}, per connection: its TIME_WAIT (or FIN_WAIT2 timewait) twin with the same
+ *       4-tuple was found — the active closer, and only it, enters TIME_WAIT — by the lookup the
+ *       event thread makes as the event arrives ({@link CloseEventRing#twinAtEnd}), else in this
+ *       dump or the next. The lookup is what makes it exact: a reset from the peer can kill the
+ *       twin within the second, before any dump (TIME-WAIT assassination, see {@link
+ *       NetlinkDestroyEvents}). Or an earlier dump saw it in FIN_WAIT1/FIN_WAIT2/CLOSING.
  *   <li>{@code peer}, per connection: a dump saw it in CLOSE_WAIT/LAST_ACK (counted at that
  *       sighting, so a leaked CLOSE_WAIT counts while it leaks); or it ended without TIME_WAIT
  *       and its final tcp_info shows our FIN acknowledged ({@link SocketRow#ackedBeyondData}):
@@ -33,9 +36,10 @@ import java.util.function.IntFunction;
  *       proportion over their roles and destinations, the rest peer closes.
  *   <li>In an interval where events were lost (ENOBUFS, ring full): the connections the MIBs say
  *       ended ({@code opened − Δopen}, per role, since the start) minus those received are
- *       missing; the dump's TIME_WAIT sockets that entered TIME_WAIT since the last dump (dated by
- *       their time left) beyond the local closes matched are local closes among them, in their
- *       own role, and only the rest is {@code unknown}.
+ *       missing, split by what the counters prove ({@link LostEnds}): young TIME_WAIT sockets no
+ *       event claimed are local in their role, TcpExt TW and EstabResets not yet counted are
+ *       local closes and resets, the rest peer closes; {@code unknown} only for the local closes
+ *       and resets whose role is unknowable.
  * </ul>
  *
  * Memory in this mode: only sockets in a closing state (the CLOSE_WAIT age gauge needs them) and
@@ -92,6 +96,8 @@ public final class CloseTracker {
   private long lastBeginNanos;
   private long sinceLastMillis = Long.MAX_VALUE;
   private final long[] youngTimeWait = new long[ROLES];
+  private final long[] youngUnclaimed = new long[ROLES];
+  private long resetBalance;
   private final long[] matchedLocal = new long[ROLES];
   private final long[] endedTotal = new long[ROLES];
   private final long[] accountedTotal = new long[ROLES];
@@ -343,7 +349,7 @@ public final class CloseTracker {
       Destination d = Destination.of(q.family(i), q.remoteHi(i), q.remoteLo(i), q.localPort(i),
           q.remotePort(i), SocketRole.of(role));
       destinations.tcpInfo(d, q.rttMicros(i), q.retransmits(i));
-      boolean local = matched.get(i)
+      boolean local = q.twinAtEnd(i) || matched.get(i)
           || remembered != 0 && TcpState.ofCode(stateOf(remembered)).isLocalCloseState();
       int acked = q.ackedBeyondData(i);
       if (local) {
@@ -408,8 +414,8 @@ public final class CloseTracker {
     // The kernel's view since the start: ended = opened − still open, per role. Compared since
     // the start, the moment between reading the MIBs and draining the events cancels out. Where
     // events were lost (this interval or the one before, as a loss is noticed a little after it
-    // happened), what the MIBs show ended but no event told is settled: local as far as young
-    // TIME_WAIT sockets show, the rest unknown.
+    // happened), what the MIBs show ended but no event told is settled by what the counters
+    // prove (LostEnds): unknown only where they cannot tell.
     localMatched = 0;
     // Lost events of local closes would read as twins missed: no such check across a loss.
     settleNoTwin(lossy || lossyBefore ? -1 : timeWaitEntered);
@@ -419,20 +425,41 @@ public final class CloseTracker {
       }
       accountedTotal[r] += received[r];
     }
+    // TIME_WAIT sockets that entered TIME_WAIT since the last dump and that no event claimed: the
+    // local closes among lost events. A loss is noticed up to an interval late, so what the last
+    // interval left unclaimed is kept one interval more.
+    long[] ownUnclaimed = new long[ROLES];
+    for (int r = 0; r < ROLES; r++) {
+      ownUnclaimed[r] = youngTimeWait[r] - matchedLocal[r];
+      youngUnclaimed[r] += ownUnclaimed[r];
+    }
+    resetBalance += Math.max(0, estabResets);
     if ((lossy || lossyBefore) && opened != null) {
+      long[] missing = new long[ROLES];
       for (int r = 0; r < ROLES; r++) {
-        long missing = Math.max(0, endedTotal[r] - accountedTotal[r]);
-        // TIME_WAIT sockets of this dump that entered it since the last one, beyond the local
-        // closes their events told: local closes whose event was lost, in their own role.
-        long take = Math.min(missing, Math.max(0, youngTimeWait[r] - matchedLocal[r]));
-        closes[CloseInitiator.LOCAL.ordinal()][r] += take;
-        closes[CloseInitiator.UNKNOWN.ordinal()][r] += missing - take;
-        accountedTotal[r] += missing;
-        lost += missing;
+        missing[r] = Math.max(0, endedTotal[r] - accountedTotal[r]);
+      }
+      long timeWaitUncounted = timeWaitEnteredTotal + Math.max(0, timeWaitEntered)
+          - sum(closes[CloseInitiator.LOCAL.ordinal()]);
+      long resetsUncounted = resetBalance - sum(closes[CloseInitiator.RESET.ordinal()]);
+      LostEnds.Split split = LostEnds.split(missing, youngUnclaimed, timeWaitUncounted, resetsUncounted);
+      for (int r = 0; r < ROLES; r++) {
+        closes[CloseInitiator.LOCAL.ordinal()][r] += split.local()[r];
+        closes[CloseInitiator.PEER.ordinal()][r] += split.peer()[r];
+        closes[CloseInitiator.RESET.ordinal()][r] += split.reset()[r];
+        closes[CloseInitiator.UNKNOWN.ordinal()][r] += split.unknown()[r];
+        youngUnclaimed[r] -= split.local()[r];
+        accountedTotal[r] += missing[r];
+        lost += missing[r];
       }
     }
+    for (int r = 0; r < ROLES; r++) {
+      youngUnclaimed[r] = Math.max(0, Math.min(youngUnclaimed[r], ownUnclaimed[r]));
+    }
     if (lossy || lossyBefore) {
-      timeWaitEnteredTotal = sum(closes[CloseInitiator.LOCAL.ordinal()]); // start over after it
+      // Start over after a loss: what it left uncertain must not bend later intervals.
+      timeWaitEnteredTotal = sum(closes[CloseInitiator.LOCAL.ordinal()]);
+      resetBalance = sum(closes[CloseInitiator.RESET.ordinal()]);
     }
     lossyBefore = lossy;
     Arrays.fill(received, 0);

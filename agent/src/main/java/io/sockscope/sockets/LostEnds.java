@@ -1,0 +1,74 @@
+package io.sockscope.sockets;
+
+/**
+ * Connection ends the kernel counted but whose destroy events were lost (ENOBUFS, ring full), split
+ * by what the counters prove (docs/sockets.md, "Lost events"). Every local close enters TIME_WAIT
+ * once (TcpExt {@code TW}); every reset is one Tcp {@code EstabResets}; a graceful end that is
+ * neither was closed by the peer first. So, per role:
+ *
+ * <ol>
+ *   <li>{@code local}: TIME_WAIT sockets the dumps saw enter TIME_WAIT (dated by their time left)
+ *       that no event claimed, in their own role;
+ *   <li>the kernel's TIME_WAIT entries and resets not yet counted are the rest's local closes and
+ *       resets. With missing ends in one role only they are that role's; in several roles their
+ *       role is unknowable: that many are {@code unknown} (split over the roles in proportion);
+ *   <li>{@code peer}: what is left. Exact when the counters leave nothing over, the usual case
+ *       when no TIME_WAIT was killed early and no reset was lost.
+ * </ol>
+ */
+final class LostEnds {
+  private LostEnds() {}
+
+  /** Per role (indexed by {@link SocketRole#ordinal()}): how the lost ends are counted. */
+  record Split(long[] local, long[] peer, long[] reset, long[] unknown) {}
+
+  /**
+   * @param missing ends per role the MIBs show and no event told
+   * @param youngTimeWait TIME_WAIT sockets per role that entered TIME_WAIT since the loss began
+   *     and no event claimed
+   * @param timeWaitUncounted TIME_WAIT entries (all roles) beyond the local closes counted
+   * @param resetsUncounted EstabResets (all roles) beyond the resets counted
+   */
+  static Split split(long[] missing, long[] youngTimeWait, long timeWaitUncounted, long resetsUncounted) {
+    int roles = missing.length;
+    long[] local = new long[roles];
+    long[] peer = new long[roles];
+    long[] reset = new long[roles];
+    long[] unknown = new long[roles];
+    long[] left = new long[roles];
+    long seenLocal = 0;
+    int rolesLeft = 0;
+    int onlyRole = -1;
+    for (int r = 0; r < roles; r++) {
+      long m = Math.max(0, missing[r]);
+      local[r] = Math.min(m, Math.max(0, youngTimeWait[r]));
+      seenLocal += local[r];
+      left[r] = m - local[r];
+      if (left[r] > 0) {
+        rolesLeft++;
+        onlyRole = r;
+      }
+    }
+    long localLeft = Math.max(0, timeWaitUncounted - seenLocal);
+    long resets = Math.max(0, resetsUncounted);
+    if (rolesLeft == 1) {
+      long l = Math.min(localLeft, left[onlyRole]);
+      local[onlyRole] += l;
+      left[onlyRole] -= l;
+      reset[onlyRole] = Math.min(resets, left[onlyRole]);
+      left[onlyRole] -= reset[onlyRole];
+    } else if (rolesLeft > 1) {
+      long total = 0;
+      for (long v : left) {
+        total += v;
+      }
+      long[] share = Apportion.split(Math.min(total, localLeft + resets), left);
+      for (int r = 0; r < roles; r++) {
+        unknown[r] = share[r];
+        left[r] -= share[r];
+      }
+    }
+    System.arraycopy(left, 0, peer, 0, roles);
+    return new Split(local, peer, reset, unknown);
+  }
+}
