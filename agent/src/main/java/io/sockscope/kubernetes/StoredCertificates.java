@@ -3,7 +3,7 @@ package io.sockscope.kubernetes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.sockscope.tls.CertificateContainers;
+import io.sockscope.tls.CertificateFile;
 import io.sockscope.tls.CertificateFacts;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -78,7 +78,7 @@ public final class StoredCertificates {
     List<StoredCert> certs = new ArrayList<>();
     pemByKey.forEach((key, pem) -> {
       try {
-        List<X509Certificate> list = CertificateContainers.pem(pem);
+        List<X509Certificate> list = CertificateFile.pem(pem);
         for (int i = 0; i < list.size(); i++) {
           X509Certificate c = list.get(i);
           certs.add(new StoredCert(meta.getNamespace(), kind, meta.getName(), key, i,
