@@ -15,6 +15,9 @@ package io.sockscope.config;
  *     {@code secrets}
  * @param configMaps read CA bundles (PEM certificates) from ConfigMaps
  * @param maxStoredCertificates cap of the per-certificate series of Secrets and ConfigMaps
+ * @param publishedCertificatesMax Secret keys whose leaf fingerprint the namespace prober
+ *     publishes for the sidecars' certificate-file parity (key {@code certificates} of the
+ *     {@code peerNamesConfigMap}); 0 publishes none
  */
 public record KubernetesConfig(
     Boolean enabled,
@@ -28,7 +31,8 @@ public record KubernetesConfig(
     Integer backendsPerService,
     Boolean opaqueSecrets,
     Boolean configMaps,
-    Integer maxStoredCertificates) {
+    Integer maxStoredCertificates,
+    Integer publishedCertificatesMax) {
 
   public static final String DEFAULT_PEER_NAMES_FILE = "/etc/sockscope/peers/peers";
 
@@ -42,23 +46,25 @@ public record KubernetesConfig(
     opaqueSecrets = opaqueSecrets == null || opaqueSecrets;
     configMaps = configMaps == null || configMaps;
     maxStoredCertificates = maxStoredCertificates == null ? 1000 : maxStoredCertificates;
+    publishedCertificatesMax = publishedCertificatesMax == null ? 1000 : publishedCertificatesMax;
   }
 
   public KubernetesConfig(Boolean enabled, String namespace, Boolean peerNames, Boolean secrets) {
-    this(enabled, namespace, peerNames, secrets, null, null, null, null, null, null, null, null);
+    this(enabled, namespace, peerNames, secrets, null, null, null, null, null, null, null, null,
+        null);
   }
 
   /** The certificate-source settings of the namespace prober, the rest by default. */
   public static KubernetesConfig certificateSources(Boolean secrets, Integer backendsPerService,
       Boolean opaqueSecrets, Boolean configMaps) {
     return new KubernetesConfig(null, null, null, secrets, null, null, null, null,
-        backendsPerService, opaqueSecrets, configMaps, null);
+        backendsPerService, opaqueSecrets, configMaps, null, null);
   }
 
   public KubernetesConfig withPeerNames(boolean on) {
     return new KubernetesConfig(enabled, namespace, on, secrets, peerNamesConfigMap, peerNamesFile,
         peerNamesMax, peerServiceInfoMax, backendsPerService, opaqueSecrets, configMaps,
-        maxStoredCertificates);
+        maxStoredCertificates, publishedCertificatesMax);
   }
 
   public static KubernetesConfig defaults() {
@@ -77,5 +83,6 @@ public record KubernetesConfig(
     }
     v.range("kubernetes.backendsPerService", backendsPerService, 0, 1000);
     v.range("kubernetes.maxStoredCertificates", maxStoredCertificates, 0, 100_000);
+    v.range("kubernetes.publishedCertificatesMax", publishedCertificatesMax, 0, 10_000);
   }
 }
