@@ -18,6 +18,7 @@ package io.sockscope.config;
  * @param publishedCertificatesMax Secret keys whose leaf fingerprint the namespace prober
  *     publishes for the sidecars' certificate-file parity (key {@code certificates} of the
  *     {@code peerNamesConfigMap}); 0 publishes none
+ * @param certificatesFile where the sidecar reads that publication (the mounted ConfigMap's key)
  */
 public record KubernetesConfig(
     Boolean enabled,
@@ -32,9 +33,11 @@ public record KubernetesConfig(
     Boolean opaqueSecrets,
     Boolean configMaps,
     Integer maxStoredCertificates,
-    Integer publishedCertificatesMax) {
+    Integer publishedCertificatesMax,
+    String certificatesFile) {
 
   public static final String DEFAULT_PEER_NAMES_FILE = "/etc/sockscope/peers/peers";
+  public static final String DEFAULT_CERTIFICATES_FILE = "/etc/sockscope/peers/certificates";
 
   public KubernetesConfig {
     peerNames = peerNames == null || peerNames;
@@ -47,24 +50,25 @@ public record KubernetesConfig(
     configMaps = configMaps == null || configMaps;
     maxStoredCertificates = maxStoredCertificates == null ? 1000 : maxStoredCertificates;
     publishedCertificatesMax = publishedCertificatesMax == null ? 1000 : publishedCertificatesMax;
+    certificatesFile = certificatesFile == null ? DEFAULT_CERTIFICATES_FILE : certificatesFile;
   }
 
   public KubernetesConfig(Boolean enabled, String namespace, Boolean peerNames, Boolean secrets) {
     this(enabled, namespace, peerNames, secrets, null, null, null, null, null, null, null, null,
-        null);
+        null, null);
   }
 
   /** The certificate-source settings of the namespace prober, the rest by default. */
   public static KubernetesConfig certificateSources(Boolean secrets, Integer backendsPerService,
       Boolean opaqueSecrets, Boolean configMaps) {
     return new KubernetesConfig(null, null, null, secrets, null, null, null, null,
-        backendsPerService, opaqueSecrets, configMaps, null, null);
+        backendsPerService, opaqueSecrets, configMaps, null, null, null);
   }
 
   public KubernetesConfig withPeerNames(boolean on) {
     return new KubernetesConfig(enabled, namespace, on, secrets, peerNamesConfigMap, peerNamesFile,
         peerNamesMax, peerServiceInfoMax, backendsPerService, opaqueSecrets, configMaps,
-        maxStoredCertificates, publishedCertificatesMax);
+        maxStoredCertificates, publishedCertificatesMax, certificatesFile);
   }
 
   public static KubernetesConfig defaults() {
@@ -80,6 +84,9 @@ public record KubernetesConfig(
     v.range("kubernetes.peerServiceInfoMax", peerServiceInfoMax, 0, 100_000);
     if (peerNamesFile.isBlank()) {
       v.fail("kubernetes.peerNamesFile", "must not be empty");
+    }
+    if (certificatesFile.isBlank()) {
+      v.fail("kubernetes.certificatesFile", "must not be empty");
     }
     v.range("kubernetes.backendsPerService", backendsPerService, 0, 1000);
     v.range("kubernetes.maxStoredCertificates", maxStoredCertificates, 0, 100_000);
