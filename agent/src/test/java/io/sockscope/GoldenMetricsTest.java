@@ -28,11 +28,21 @@ class GoldenMetricsTest {
   @Test
   void metricsMatchTheGoldenExposition() throws Exception {
     Path fixtures = Path.of(GoldenMetricsTest.class.getResource("/fixtures/proc").toURI());
+    // A certificate file made with openssl, and a published fingerprint table whose app-tls line
+    // holds openssl's fingerprint of it (none) and whose renewed-tls line another (file).
     var config = ConfigLoader.parse("""
         port: 0
         procRoot: %s
         sockets:
           source: procfs
+        tls:
+          certificateFiles:
+            - path: src/test/resources/fixtures/certs/app.crt
+              secret: app-tls
+            - path: src/test/resources/fixtures/certs/./app.crt
+              secret: renewed-tls
+        kubernetes:
+          certificatesFile: src/test/resources/fixtures/certs/certificates
         """.formatted(fixtures), "test");
     Agent agent = Agent.start(config, false);
     try (HttpClient http = HttpClient.newHttpClient()) {
