@@ -70,6 +70,12 @@ public record AgentConfig(
         kubernetes, injector, bindAddress);
   }
 
+  /** As {@link #withCertificateFiles(List)}, read against {@code publishedFile} (the demo). */
+  public AgentConfig withCertificateFiles(List<CertificateFileConfig> files, String publishedFile) {
+    return new AgentConfig(role, port, procRoot, sockets, tls.withCertificateFiles(files),
+        kubernetes.withCertificatesFile(publishedFile), injector, bindAddress);
+  }
+
   /** Throws a {@link ConfigException} with every invalid key, one line each. */
   public AgentConfig validate() {
     Validation v = new Validation();

@@ -71,6 +71,12 @@ public record KubernetesConfig(
         maxStoredCertificates, publishedCertificatesMax, certificatesFile);
   }
 
+  KubernetesConfig withCertificatesFile(String file) {
+    return new KubernetesConfig(enabled, namespace, peerNames, secrets, peerNamesConfigMap,
+        peerNamesFile, peerNamesMax, peerServiceInfoMax, backendsPerService, opaqueSecrets,
+        configMaps, maxStoredCertificates, publishedCertificatesMax, file);
+  }
+
   public static KubernetesConfig defaults() {
     return new KubernetesConfig(null, null, null, null);
   }
