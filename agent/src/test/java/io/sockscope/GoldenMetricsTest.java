@@ -47,7 +47,12 @@ class GoldenMetricsTest {
     Agent agent = Agent.start(config, false);
     try (HttpClient http = HttpClient.newHttpClient()) {
       await().atMost(Duration.ofSeconds(10)).until(agent.readiness()::ready);
-      String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/metrics")).build(),
+      URI metrics = URI.create("http://127.0.0.1:" + agent.port() + "/metrics");
+      // The certificate files are checked in the background: wait for the first check.
+      await().atMost(Duration.ofSeconds(10)).until(() -> http.send(
+          HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body()
+          .contains("sockscope_tls_certificate_file_parity{"));
+      String body = http.send(HttpRequest.newBuilder(metrics).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       String stable = body.lines().filter(l -> !VOLATILE.matcher(l).matches()).sorted()
           .collect(Collectors.joining("\n", "", "\n"));

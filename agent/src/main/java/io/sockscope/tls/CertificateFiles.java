@@ -65,17 +65,19 @@ public final class CertificateFiles implements AutoCloseable {
     }
   }
 
-  /** Checks now and then every {@code period} on a virtual thread. */
+  /**
+   * Checks at once and then every {@code period}, on a virtual thread: the first check waits for
+   * no one (the pod's port may hold a probe for a whole timeout, and the sidecar starts first).
+   */
   public CertificateFiles start(Duration period) {
-    check();
     runner = Thread.ofVirtual().name("certificate-files").start(() -> {
       while (!Thread.currentThread().isInterrupted()) {
+        check();
         try {
           Thread.sleep(period);
         } catch (InterruptedException e) {
           return;
         }
-        check();
       }
     });
     return this;

@@ -79,7 +79,9 @@ class SidecarClassLoadingIT {
         assertThat(r.body().length).isPositive();
       }
       assertThat(agent.get("/").body()).contains("Peer names").contains("Certificate files");
-      assertThat(agent.get("/api/v1/snapshot").body()).contains("\"differs\" : \"none\"");
+      // checked in the background once started
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(agent.get("/api/v1/snapshot").body()).contains("\"differs\" : \"none\""));
       assertThat(agent.get("/api/v1/snapshot").body()).contains("\"addresses\" : 1");
       assertThat(agent.get("/healthz").statusCode()).isEqualTo(200);
       assertThat(agent.get("/nope").statusCode()).isEqualTo(404);
