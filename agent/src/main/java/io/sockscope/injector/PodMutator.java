@@ -55,6 +55,7 @@ final class PodMutator {
     }
     JsonNode spec = pod.path("spec");
     ObjectNode container = sidecar.container().deepCopy();
+    AppCertificateFiles.addTo(container, pod); // the application's certificate files, if named
     if (nativeSidecar) {
       container.put("restartPolicy", "Always");
       // First, so it also sees the sockets of the pod's other init containers.
