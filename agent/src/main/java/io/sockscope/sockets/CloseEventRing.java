@@ -11,8 +11,7 @@ import java.lang.invoke.VarHandle;
  * between {@link #available} and {@link #release}.
  *
  * <p>Per event: the 4-tuple hash, the remote address, family and both ports, the smoothed RTT
- * and the retransmitted segments, whether the connection ever received a segment, and whether
- * its TIME_WAIT twin was found at once (48 bytes).
+ * and the retransmitted segments, and whether the connection ever received a segment (48 bytes).
  */
 final class CloseEventRing {
   private static final VarHandle HEAD;
@@ -29,7 +28,6 @@ final class CloseEventRing {
   }
 
   private static final int FIELDS = 6;
-  private static final long TWIN = 1 << 5;
   private final long[] slots;
   private final int mask;
   @SuppressWarnings("unused") // through HEAD
@@ -50,18 +48,8 @@ final class CloseEventRing {
     return mask + 1;
   }
 
-  /** {@link #offer(SocketRow, boolean)} for an event whose twin was not looked up. */
+  /** Producer side: copies the event; false (and counted) when the ring is full. */
   boolean offer(SocketRow r) {
-    return offer(r, false);
-  }
-
-  /**
-   * Producer side: copies the event; false (and counted) when the ring is full.
-   *
-   * @param twinAtEnd a lookup right after the event found the socket's TIME_WAIT (or FIN_WAIT2)
-   *     twin: a local close
-   */
-  boolean offer(SocketRow r, boolean twinAtEnd) {
     long h = (long) HEAD.getOpaque(this);
     if (h - (long) TAIL.getAcquire(this) > mask) {
       dropped++; // single writer
@@ -73,8 +61,7 @@ final class CloseEventRing {
     slots[i + 2] = r.remoteLo;
     slots[i + 3] = (long) r.family << 40 | (long) r.localPort << 24 | (long) r.remotePort << 8
         | (r.segsIn > 0 ? 1 : 0) | (r.remoteUnspecified() ? 2 : 0)
-        | (long) (r.ackedBeyondData() + 1) << 2 // 0 = unknown, else 1 + (0..3)
-        | (twinAtEnd ? TWIN : 0);
+        | (long) (r.ackedBeyondData() + 1) << 2; // 0 = unknown, else 1 + (0..3)
     slots[i + 4] = r.rttMicros;
     slots[i + 5] = r.totalRetrans;
     HEAD.setRelease(this, h + 1);
@@ -131,11 +118,6 @@ final class CloseEventRing {
 
   boolean remoteUnspecified(int index) {
     return (slots[slot(index) + 3] & 2) != 0;
-  }
-
-  /** True when the event thread found the TIME_WAIT twin right after the event (a local close). */
-  boolean twinAtEnd(int index) {
-    return (slots[slot(index) + 3] & TWIN) != 0;
   }
 
   /** {@link SocketRow#ackedBeyondData} of the event, -1 when unknown. */

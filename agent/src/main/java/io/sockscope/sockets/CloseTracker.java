@@ -16,12 +16,12 @@ import java.util.function.IntFunction;
  * ({@link NetlinkDestroyEvents}). Each event drained before a dump is settled by that dump:
  *
  * <ul>
- *   <li>{@code local}, per connection: its TIME_WAIT (or FIN_WAIT2 timewait) twin with the same
- *       4-tuple was found — the active closer, and only it, enters TIME_WAIT — by the lookup the
- *       event thread makes as the event arrives ({@link CloseEventRing#twinAtEnd}), else in this
- *       dump or the next. The lookup is what makes it exact: a reset from the peer can kill the
- *       twin within the second, before any dump (TIME-WAIT assassination, see {@link
- *       NetlinkDestroyEvents}). Or an earlier dump saw it in FIN_WAIT1/FIN_WAIT2/CLOSING.
+ *   <li>{@code local}, per connection: the dump (or the next) holds its TIME_WAIT (or FIN_WAIT2
+ *       timewait) twin with the same 4-tuple — the active closer, and only it, enters TIME_WAIT;
+ *       or an earlier dump saw it in FIN_WAIT1/FIN_WAIT2/CLOSING. A twin can be gone before any
+ *       dump (killed by a reset ~0.15 ms after it was made: docs/sockets.md, "Limits"); the
+ *       kernel's TIME_WAIT count then makes that many graceful ends without twin local, those
+ *       of destinations whose other ends were local first ({@link #settleNoTwin}).
  *   <li>{@code peer}, per connection: a dump saw it in CLOSE_WAIT/LAST_ACK (counted at that
  *       sighting, so a leaked CLOSE_WAIT counts while it leaks); or it ended without TIME_WAIT
  *       and its final tcp_info shows our FIN acknowledged ({@link SocketRow#ackedBeyondData}):
@@ -97,6 +97,13 @@ public final class CloseTracker {
   private long sinceLastMillis = Long.MAX_VALUE;
   private final long[] youngTimeWait = new long[ROLES];
   private final long[] youngUnclaimed = new long[ROLES];
+  private final long[] countedGone = new long[ROLES];
+  // Local closes per destination hash, this interval and the one before: which graceful ends
+  // without twin the kernel's TIME_WAIT count makes local. Bounded: beyond that many
+  // destinations an interval, the others rank last.
+  private static final int RECENT_DESTINATIONS = 1024;
+  private LongLongMap localByDestination = new LongLongMap(64);
+  private LongLongMap localByDestinationBefore = new LongLongMap(64);
   private long resetBalance;
   private final long[] matchedLocal = new long[ROLES];
   private final long[] endedTotal = new long[ROLES];
@@ -194,7 +201,7 @@ public final class CloseTracker {
     long counted = 0;
     if (before != 0) {
       roleIdx = roleOf(before);
-      counted = before & COUNTED;
+      counted = before & (COUNTED | ENDED);
       if (stateOf(before) == state.code()) {
         firstSeen = firstSeenOf(before);
       }
@@ -276,8 +283,16 @@ public final class CloseTracker {
             return;
           }
           boolean established = stateOf(value) == TcpState.ESTABLISHED.code();
+          long ended = 0;
+          if (ring != null && (value & (COUNTED | ENDED)) == COUNTED) {
+            // A peer close counted when seen in CLOSE_WAIT/LAST_ACK is gone: it ended, and the
+            // MIBs count it ended. Accounted now, so that if its event was lost, the interval's
+            // lost ends do not count it a second time (and its event, if it comes, not again).
+            countedGone[roleOf(value)]++;
+            ended = ENDED;
+          }
           if ((value & MISSED) == 0) {
-            current.put(key, value | MISSED); // missing once: maybe skipped, keep it
+            current.put(key, value | MISSED | ended); // missing once: maybe skipped, keep it
             if (established) {
               dumpPending[roleOf(value)]++;
             }
@@ -302,7 +317,17 @@ public final class CloseTracker {
     baseline = false;
   }
 
+  private long recentLocal(Destination d) {
+    long h = d.hash();
+    return localByDestination.get(h, 0) + localByDestinationBefore.get(h, 0);
+  }
+
   private void local(int role, Destination d) {
+    long h = d.hash();
+    long n = localByDestination.get(h, 0);
+    if (n != 0 || localByDestination.size() < RECENT_DESTINATIONS) {
+      localByDestination.put(h, n + 1);
+    }
     localMatched++;
     matchedLocal[role]++;
     closes[CloseInitiator.LOCAL.ordinal()][role]++;
@@ -345,16 +370,19 @@ public final class CloseTracker {
       if (!q.receivedAny(i) && role != SERVER) {
         continue; // never got a segment back: a connect that failed (AttemptFails), not an end
       }
-      received[role]++;
+      if ((remembered & ENDED) == 0) {
+        received[role]++; // else counted ended already when the dumps lost it (end())
+      }
       Destination d = Destination.of(q.family(i), q.remoteHi(i), q.remoteLo(i), q.localPort(i),
           q.remotePort(i), SocketRole.of(role));
       destinations.tcpInfo(d, q.rttMicros(i), q.retransmits(i));
-      boolean local = q.twinAtEnd(i) || matched.get(i)
+      boolean local = matched.get(i)
           || remembered != 0 && TcpState.ofCode(stateOf(remembered)).isLocalCloseState();
       int acked = q.ackedBeyondData(i);
       if (local) {
         local(role, d);
       } else if ((remembered & COUNTED) != 0) {
+        current.put(q.tupleHash(i), remembered | ENDED);
         continue; // counted as a peer close when a dump saw it in CLOSE_WAIT/LAST_ACK
       } else if (acked >= 0 && acked < (role == SERVER ? 1 : 2)) {
         // Our FIN never acknowledged: a reset (a local close enters TIME_WAIT only once it is).
@@ -423,8 +451,9 @@ public final class CloseTracker {
       if (opened != null) {
         endedTotal[r] += opened[r] - openDelta[r];
       }
-      accountedTotal[r] += received[r];
+      accountedTotal[r] += received[r] + countedGone[r];
     }
+    Arrays.fill(countedGone, 0);
     // TIME_WAIT sockets that entered TIME_WAIT since the last dump and that no event claimed: the
     // local closes among lost events. A loss is noticed up to an interval late, so what the last
     // interval left unclaimed is kept one interval more.
@@ -442,7 +471,8 @@ public final class CloseTracker {
       long timeWaitUncounted = timeWaitEnteredTotal + Math.max(0, timeWaitEntered)
           - sum(closes[CloseInitiator.LOCAL.ordinal()]);
       long resetsUncounted = resetBalance - sum(closes[CloseInitiator.RESET.ordinal()]);
-      LostEnds.Split split = LostEnds.split(missing, youngUnclaimed, timeWaitUncounted, resetsUncounted);
+      LostEnds.Split split = LostEnds.split(missing, youngUnclaimed, youngTimeWait, timeWaitUncounted,
+          resetsUncounted);
       for (int r = 0; r < ROLES; r++) {
         closes[CloseInitiator.LOCAL.ordinal()][r] += split.local()[r];
         closes[CloseInitiator.PEER.ordinal()][r] += split.peer()[r];
@@ -462,6 +492,10 @@ public final class CloseTracker {
       resetBalance = sum(closes[CloseInitiator.RESET.ordinal()]);
     }
     lossyBefore = lossy;
+    LongLongMap recent = localByDestinationBefore;
+    localByDestinationBefore = localByDestination;
+    localByDestination = recent;
+    localByDestination.clear();
     Arrays.fill(received, 0);
     Arrays.fill(tupleless, 0);
     destinations.endInterval(nowSeconds);
@@ -489,7 +523,17 @@ public final class CloseTracker {
     if (timeWaitEntered < 0) {
       deficit = 0;
     }
-    for (Deferred e : noTwin) {
+    // Which ends were those local closes is not known: the twin of each is gone (measured: a
+    // reset from the peer's listener killed it ~0.15 ms after it was made, see docs/sockets.md,
+    // "Limits"). The kernel's count is exact; the guess takes the ends whose destination's other
+    // ends of these two intervals were local closes, most such first: a client closes its
+    // connections to one service the same way every time.
+    List<Deferred> order = noTwin;
+    if (deficit > 0 && deficit < noTwin.size()) {
+      order = new ArrayList<>(noTwin);
+      order.sort(java.util.Comparator.comparingLong((Deferred e) -> -recentLocal(e.destination())));
+    }
+    for (Deferred e : order) {
       CloseInitiator how = deficit-- > 0 ? CloseInitiator.LOCAL : CloseInitiator.PEER;
       closes[how.ordinal()][e.role()]++;
       destinations.close(e.destination(), how, 1);
@@ -605,6 +649,8 @@ public final class CloseTracker {
   private static final long MISSED = 1L << 6;
   /** Bit 7: counted as a peer close when seen in CLOSE_WAIT/LAST_ACK (events mode). */
   private static final long COUNTED = 1L << 7;
+  /** Bit 62: a counted peer close whose end was accounted (events mode); firstSeen stays below. */
+  private static final long ENDED = 1L << 62;
 
   private static long pack(int stateCode, int role, long firstSeen) {
     return firstSeen << 8 | (long) role << 4 | stateCode;
@@ -619,6 +665,6 @@ public final class CloseTracker {
   }
 
   private static long firstSeenOf(long v) {
-    return v >>> 8;
+    return (v & ~ENDED) >>> 8;
   }
 }

@@ -9,9 +9,10 @@ package io.sockscope.sockets;
  * <ol>
  *   <li>{@code local}: TIME_WAIT sockets the dumps saw enter TIME_WAIT (dated by their time left)
  *       that no event claimed, in their own role;
- *   <li>the kernel's TIME_WAIT entries and resets not yet counted are the rest's local closes and
- *       resets. With missing ends in one role only they are that role's; in several roles their
- *       role is unknowable: that many are {@code unknown} (split over the roles in proportion);
+ *   <li>the kernel's TIME_WAIT entries not yet counted are local closes of the roles that make
+ *       TIME_WAITs (young ones seen), its resets not yet counted resets: in the one such role
+ *       with ends left, that role's; in several, their role is unknowable and that many are
+ *       {@code unknown} (split over the roles in proportion);
  *   <li>{@code peer}: what is left. Exact when the counters leave nothing over, the usual case
  *       when no TIME_WAIT was killed early and no reset was lost.
  * </ol>
@@ -26,10 +27,13 @@ final class LostEnds {
    * @param missing ends per role the MIBs show and no event told
    * @param youngTimeWait TIME_WAIT sockets per role that entered TIME_WAIT since the loss began
    *     and no event claimed
+   * @param timeWaitSeen TIME_WAIT sockets per role that entered TIME_WAIT since the last dump,
+   *     claimed or not: which roles make TIME_WAITs
    * @param timeWaitUncounted TIME_WAIT entries (all roles) beyond the local closes counted
    * @param resetsUncounted EstabResets (all roles) beyond the resets counted
    */
-  static Split split(long[] missing, long[] youngTimeWait, long timeWaitUncounted, long resetsUncounted) {
+  static Split split(long[] missing, long[] youngTimeWait, long[] timeWaitSeen, long timeWaitUncounted,
+      long resetsUncounted) {
     int roles = missing.length;
     long[] local = new long[roles];
     long[] peer = new long[roles];
@@ -37,32 +41,51 @@ final class LostEnds {
     long[] unknown = new long[roles];
     long[] left = new long[roles];
     long seenLocal = 0;
-    int rolesLeft = 0;
-    int onlyRole = -1;
     for (int r = 0; r < roles; r++) {
       long m = Math.max(0, missing[r]);
       local[r] = Math.min(m, Math.max(0, youngTimeWait[r]));
       seenLocal += local[r];
       left[r] = m - local[r];
+    }
+    // TIME_WAIT entries beyond the young sockets: only roles that make TIME_WAITs at all (young
+    // ones seen) can own them. Beyond that they are the counters' timing (the MIBs are read a
+    // moment before the dump), not ends: the running comparison settles them later.
+    long localLeft = Math.max(0, timeWaitUncounted - seenLocal);
+    long[] localRoles = new long[roles];
+    int localRoleCount = 0;
+    int onlyLocalRole = -1;
+    for (int r = 0; r < roles; r++) {
+      if (left[r] > 0 && timeWaitSeen[r] > 0) {
+        localRoles[r] = left[r];
+        localRoleCount++;
+        onlyLocalRole = r;
+      }
+    }
+    long ambiguous = 0;
+    if (localRoleCount == 1) {
+      long l = Math.min(localLeft, left[onlyLocalRole]);
+      local[onlyLocalRole] += l;
+      left[onlyLocalRole] -= l;
+    } else if (localRoleCount > 1) {
+      ambiguous += Math.min(localLeft, sum(localRoles));
+    }
+    long resets = Math.max(0, resetsUncounted);
+    int rolesLeft = 0;
+    int onlyRole = -1;
+    for (int r = 0; r < roles; r++) {
       if (left[r] > 0) {
         rolesLeft++;
         onlyRole = r;
       }
     }
-    long localLeft = Math.max(0, timeWaitUncounted - seenLocal);
-    long resets = Math.max(0, resetsUncounted);
     if (rolesLeft == 1) {
-      long l = Math.min(localLeft, left[onlyRole]);
-      local[onlyRole] += l;
-      left[onlyRole] -= l;
       reset[onlyRole] = Math.min(resets, left[onlyRole]);
       left[onlyRole] -= reset[onlyRole];
     } else if (rolesLeft > 1) {
-      long total = 0;
-      for (long v : left) {
-        total += v;
-      }
-      long[] share = Apportion.split(Math.min(total, localLeft + resets), left);
+      ambiguous += resets;
+    }
+    if (ambiguous > 0) {
+      long[] share = Apportion.split(Math.min(sum(left), ambiguous), left);
       for (int r = 0; r < roles; r++) {
         unknown[r] = share[r];
         left[r] -= share[r];
@@ -70,5 +93,13 @@ final class LostEnds {
     }
     System.arraycopy(left, 0, peer, 0, roles);
     return new Split(local, peer, reset, unknown);
+  }
+
+  private static long sum(long[] a) {
+    long n = 0;
+    for (long v : a) {
+      n += v;
+    }
+    return n;
   }
 }

@@ -28,8 +28,6 @@ import java.util.Locale;
 public final class NetlinkDestroyEvents implements AutoCloseable {
   private static final System.Logger logger = System.getLogger(NetlinkDestroyEvents.class.getName());
   static final int BUFFER_SIZE = 64 * 1024;
-  /** A lookup's reply is one inet_diag_msg (~100 bytes): no 64 KiB dump buffer needed. */
-  static final int LOOKUP_BUFFER_SIZE = 8 * 1024;
   /** Default ring: 32,768 events (1.5 MiB), ~3,000 ends/s over a 10 s dump interval. */
   static final int RING_CAPACITY = 32 * 1024;
 
@@ -40,20 +38,16 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
   private final MemorySegment fromLen = arena.allocate(JAVA_INT);
   private final SockDiagParser parser = new SockDiagParser();
   private final CloseEventRing ring;
-  private final NetlinkSockDiag lookups; // null: twins are looked for in the dumps only
   private final int fd;
   private final int receiveBuffer;
   private volatile boolean closed;
   private volatile long received;
   private volatile long overruns;
   private volatile long malformed;
-  private volatile long lookupsDone;
-  private volatile long lookupErrors;
   private Thread thread;
 
-  private NetlinkDestroyEvents(int fd, int receiveBuffer, int ringCapacity, NetlinkSockDiag lookups) {
+  private NetlinkDestroyEvents(int fd, int receiveBuffer, int ringCapacity) {
     this.fd = fd;
-    this.lookups = lookups;
     this.receiveBuffer = receiveBuffer;
     this.ring = new CloseEventRing(ringCapacity);
   }
@@ -101,19 +95,9 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
         Libc.close(cs, s);
         throw e;
       }
-      return new NetlinkDestroyEvents(s, receiveBufferBytes, ringCapacity, openLookups());
+      return new NetlinkDestroyEvents(s, receiveBufferBytes, ringCapacity);
     } catch (LinkageError e) {
       throw new NetlinkException("netlink: cannot call libc through the FFM API: " + e, 0);
-    }
-  }
-
-  private static NetlinkSockDiag openLookups() {
-    try {
-      return NetlinkSockDiag.open(LOOKUP_BUFFER_SIZE);
-    } catch (IOException e) {
-      logger.log(Level.INFO, "socket end events: no sock_diag lookups (" + e.getMessage()
-          + "); TIME_WAIT twins are looked for in the dumps only");
-      return null;
     }
   }
 
@@ -133,7 +117,7 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
   private void run() {
     SocketSink sink = row -> {
       received++; // single writer
-      ring.offer(row, twinAtEnd(row));
+      ring.offer(row);
     };
     while (!closed) {
       fromLen.set(JAVA_INT, 0, SOCKADDR_NL_SIZE);
@@ -161,46 +145,6 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
         overruns++;
       }
     }
-  }
-
-  /**
-   * Looks the ended connection's 4-tuple up at once: true when its TIME_WAIT (or FIN_WAIT2) twin
-   * is there, i.e. we closed first. The twin is hashed before the socket is freed, so it is always
-   * there when the event comes; it is not always there a dump later. Measured on Linux 6.18 with
-   * the accounting workload (a client that closes first, a server that then closes): in 2 runs of
-   * 5 on the loaded machine, 4-5 of 2,000 twins were gone seconds later while TcpExt TW had
-   * counted them, each one matching a reset sent by the peer's listener (tracepoint
-   * tcp_send_reset, state LISTEN, reason TCP_FLAGS): a segment of ours reached the peer after its
-   * socket was gone, its listener answered with a reset, and a reset kills a TIME_WAIT
-   * ({@code tcp_rfc1337} = 0, the default: RFC 1337 "TIME-WAIT assassination"), without any
-   * counter. Only ends whose FIN may have been acknowledged are looked up (a reset leaves no twin).
-   */
-  private boolean twinAtEnd(SocketRow row) {
-    if (lookups == null || row.remotePort == 0 || row.remoteUnspecified() || row.segsIn == 0
-        || row.ackedBeyondData() == 0) {
-      return false;
-    }
-    try {
-      int state = lookups.lookup(row);
-      lookupsDone++;
-      return state == TcpState.TIME_WAIT.code() || state == TcpState.FIN_WAIT2.code();
-    } catch (IOException e) {
-      if (lookupErrors++ == 0) {
-        logger.log(Level.WARNING, "socket end events: sock_diag lookup failed (" + e.getMessage()
-            + "); the dumps still look for TIME_WAIT twins");
-      }
-      return false;
-    }
-  }
-
-  /** Lookups of ended connections' TIME_WAIT twins since the start. */
-  long lookups() {
-    return lookupsDone;
-  }
-
-  /** Lookups that failed (the dump then looks for the twin). */
-  long lookupErrors() {
-    return lookupErrors;
   }
 
   CloseEventRing ring() {
@@ -248,9 +192,6 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
     Libc.close(callState, fd);
     if (t == null || !t.isAlive()) {
       arena.close();
-      if (lookups != null) {
-        lookups.close();
-      }
     }
   }
 }

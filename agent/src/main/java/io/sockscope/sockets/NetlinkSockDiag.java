@@ -41,8 +41,7 @@ public final class NetlinkSockDiag implements SocketSource {
 
   private final Arena arena = Arena.ofShared();
   private final MemorySegment callState = Libc.newCallState(arena);
-  private final int bufferSize;
-  private final MemorySegment buffer;
+  private final MemorySegment buffer = arena.allocate(BUFFER_SIZE, 8);
   private final MemorySegment request = arena.allocate(REQUEST_SIZE, 8);
   private final MemorySegment kernel = arena.allocate(SOCKADDR_NL_SIZE, 4);
   private final MemorySegment from = arena.allocate(SOCKADDR_NL_SIZE, 4);
@@ -53,9 +52,7 @@ public final class NetlinkSockDiag implements SocketSource {
   private boolean dumping;
   private boolean closed;
 
-  private NetlinkSockDiag(int bufferSize) {
-    this.bufferSize = bufferSize;
-    this.buffer = arena.allocate(bufferSize, 8);
+  private NetlinkSockDiag() {
     SockDiagWire.writeSockaddrNl(kernel, 0);
   }
 
@@ -66,21 +63,13 @@ public final class NetlinkSockDiag implements SocketSource {
    * @throws IOException naming why netlink sock_diag cannot be used
    */
   public static NetlinkSockDiag open() throws IOException {
-    return open(BUFFER_SIZE);
-  }
-
-  /**
-   * {@link #open()} with a receive buffer of {@code bufferSize} bytes: enough for lookups (one
-   * {@code inet_diag_msg} per reply); dumps need {@link #BUFFER_SIZE}.
-   */
-  static NetlinkSockDiag open(int bufferSize) throws IOException {
     String os = System.getProperty("os.name", "?");
     if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
       throw new NetlinkException("netlink: sock_diag exists only on Linux (os.name=" + os + ")", 0);
     }
     NetlinkSockDiag source;
     try {
-      source = new NetlinkSockDiag(bufferSize);
+      source = new NetlinkSockDiag();
     } catch (LinkageError | RuntimeException e) {
       // no libc symbol, native access denied (--illegal-native-access=deny), ...
       throw new NetlinkException("netlink: cannot call libc through the FFM API: " + e, 0);
@@ -144,44 +133,6 @@ public final class NetlinkSockDiag implements SocketSource {
     }
   }
 
-  /**
-   * The state of the one TCP socket with {@code tuple}'s family, ports and addresses, TIME_WAIT
-   * and FIN_WAIT2 minisockets included (their substate), or {@link SockDiagParser#NOT_FOUND}: one
-   * request and one reply datagram, no dump. The kernel looks the 4-tuple up as an incoming
-   * segment would: with no connection of that 4-tuple, a listener on the local port answers
-   * (LISTEN). Same confinement and error handling as a dump.
-   */
-  int lookup(SocketRow tuple) throws IOException {
-    synchronized (this) {
-      if (closed) {
-        throw new IOException("netlink: source is closed");
-      }
-      dumping = true;
-    }
-    boolean clean = false;
-    try {
-      if (fd < 0) {
-        fd = openSocket();
-      }
-      int s = ++seq;
-      SockDiagWire.writeLookupRequest(request, s, tuple);
-      send();
-      int state = SockDiagParser.parseLookup(buffer.asSlice(0, receive()), s);
-      clean = true;
-      return state;
-    } finally {
-      if (!clean) {
-        closeSocket(); // a reply may be left unread: start the next request on a fresh socket
-      }
-      synchronized (this) {
-        dumping = false;
-        if (closed) {
-          release();
-        }
-      }
-    }
-  }
-
   private long dumpFamily(int family, int stateMask, SocketSink sink) throws IOException {
     int s = ++seq;
     SockDiagWire.writeDumpRequest(request, s, family, stateMask);
@@ -223,7 +174,7 @@ public final class NetlinkSockDiag implements SocketSource {
     while (true) {
       fromLen.set(JAVA_INT, 0, SOCKADDR_NL_SIZE);
       // MSG_TRUNC: the return value is the datagram's real length even when it did not fit.
-      long n = Libc.recvfrom(callState, fd, buffer, bufferSize, Libc.MSG_TRUNC, from, fromLen);
+      long n = Libc.recvfrom(callState, fd, buffer, BUFFER_SIZE, Libc.MSG_TRUNC, from, fromLen);
       if (n < 0) {
         int errno = Libc.errno(callState);
         switch (errno) {
@@ -237,9 +188,9 @@ public final class NetlinkSockDiag implements SocketSource {
           default -> throw NetlinkException.failed("recv", errno);
         }
       }
-      if (n > bufferSize) {
+      if (n > BUFFER_SIZE) {
         throw NetlinkException.malformed("datagram of " + n + " bytes exceeds the "
-            + bufferSize + "-byte receive buffer");
+            + BUFFER_SIZE + "-byte receive buffer");
       }
       if (from.get(JAVA_INT, 4) != 0) {
         continue; // not from the kernel (another process may send to our port id): ignore

@@ -62,49 +62,6 @@ final class SockDiagParser {
     return n;
   }
 
-  /** What {@link #parseLookup} returns when no socket has the 4-tuple. */
-  static final int NOT_FOUND = -1;
-
-  /**
-   * Parses the reply to an exact lookup ({@link SockDiagWire#writeLookupRequest}): one datagram
-   * holding either the socket's {@code inet_diag_msg} or an NLMSG_ERROR. Allocates nothing on
-   * either outcome (half of all lookups find nothing: no exception for that).
-   *
-   * @return the found socket's state code ({@code idiag_state}; a TIME_WAIT minisocket's is its
-   *     substate, TIME_WAIT or FIN_WAIT2), or {@link #NOT_FOUND} for ENOENT
-   * @throws NetlinkException on another errno, a wrong sequence number, an unexpected message
-   *     type or a malformed length
-   */
-  static int parseLookup(MemorySegment datagram, int expectedSeq) throws NetlinkException {
-    long len = datagram.byteSize();
-    long msgLen = messageLength(datagram, 0, len);
-    int type = Short.toUnsignedInt(datagram.get(U16, 4));
-    int msgSeq = datagram.get(U32, 8);
-    if (msgSeq != expectedSeq) {
-      throw NetlinkException.malformed("nlmsg_seq " + Integer.toUnsignedString(msgSeq)
-          + " at offset 0, expected " + Integer.toUnsignedString(expectedSeq));
-    }
-    long payloadLen = msgLen - NLMSG_HDRLEN;
-    if (type == SockDiagWire.SOCK_DIAG_BY_FAMILY) {
-      if (payloadLen < DIAG_MSG_SIZE) {
-        throw NetlinkException.malformed("truncated inet_diag_msg at offset 0: " + payloadLen
-            + " bytes, need " + DIAG_MSG_SIZE);
-      }
-      return Byte.toUnsignedInt(datagram.get(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + SockDiagWire.MSG_STATE));
-    }
-    if (type == SockDiagWire.NLMSG_ERROR) {
-      if (payloadLen < 4) {
-        throw NetlinkException.malformed("truncated NLMSG_ERROR at offset 0");
-      }
-      int error = -datagram.get(U32, NLMSG_HDRLEN);
-      if (error == Errno.ENOENT) {
-        return NOT_FOUND;
-      }
-      throw NetlinkException.failed("SOCK_DIAG_BY_FAMILY lookup failed", error);
-    }
-    throw NetlinkException.malformed("unexpected nlmsg_type " + type + " at offset 0 in a lookup reply");
-  }
-
   private static long messageLength(MemorySegment datagram, long off, long len) throws NetlinkException {
     if (len - off < NLMSG_HDRLEN) {
       throw NetlinkException.malformed("truncated nlmsghdr at offset " + off + ": "

@@ -34,8 +34,7 @@ import java.nio.ByteOrder;
  *                        __u8  idiag_ext;         //  2 0: no INET_DIAG_INFO (284 B/socket more)
  *                        __u8  pad;               //  3
  *                        __u32 idiag_states;      //  4 bit (1 << state)
- *                        struct inet_diag_sockid id; }  // 8, zero for a dump; for an exact
- *                                                 //   lookup the 4-tuple, cookie ~0 (NOCOOKIE)
+ *                        struct inet_diag_sockid id; }  // 8, zero for a dump
  *                      struct inet_diag_msg {     // 72 bytes, then rtattrs we skip
  *                        __u8 idiag_family, idiag_state, idiag_timer, idiag_retrans; // 0..3
  *                        struct inet_diag_sockid id;  //  4
@@ -137,42 +136,6 @@ final class SockDiagWire {
     req.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN, (byte) family);
     req.set(ValueLayout.JAVA_BYTE, NLMSG_HDRLEN + 1, (byte) IPPROTO_TCP);
     req.set(U32, NLMSG_HDRLEN + 4, stateMask);
-  }
-
-  /** {@code INET_DIAG_NOCOOKIE}: both cookie halves all ones, "any socket with this 4-tuple". */
-  static final int NO_COOKIE = 0xFFFFFFFF;
-
-  /**
-   * Writes a request for the one TCP socket with {@code tuple}'s family, ports and addresses (no
-   * {@code NLM_F_DUMP}): the kernel looks the 4-tuple up in its established hash, where TIME_WAIT
-   * minisockets live too (then among the listeners, as for an incoming segment), and answers with
-   * that socket's {@code inet_diag_msg} or with an NLMSG_ERROR of ENOENT. No cookie: a connection that never had one made (no dump saw it) gets
-   * a new one in its TIME_WAIT twin, so the event's cookie would not match.
-   */
-  static void writeLookupRequest(MemorySegment req, int seq, SocketRow tuple) {
-    req.asSlice(0, REQUEST_SIZE).fill((byte) 0);
-    req.set(U32, 0, REQUEST_SIZE);
-    req.set(U16, 4, (short) SOCK_DIAG_BY_FAMILY);
-    req.set(U16, 6, (short) NLM_F_REQUEST);
-    req.set(U32, 8, seq);
-    long r = NLMSG_HDRLEN;
-    req.set(ValueLayout.JAVA_BYTE, r, (byte) tuple.family);
-    req.set(ValueLayout.JAVA_BYTE, r + 1, (byte) IPPROTO_TCP);
-    req.set(U32, r + 4, -1); // every state (an exact lookup does not filter on it)
-    long id = r + 8;
-    req.set(BE16, id, (short) tuple.localPort);
-    req.set(BE16, id + 2, (short) tuple.remotePort);
-    if (tuple.family == SocketRow.AF_INET) {
-      req.set(BE32, id + 4, (int) tuple.localLo);
-      req.set(BE32, id + 20, (int) tuple.remoteLo);
-    } else {
-      req.set(BE64, id + 4, tuple.localHi);
-      req.set(BE64, id + 12, tuple.localLo);
-      req.set(BE64, id + 20, tuple.remoteHi);
-      req.set(BE64, id + 28, tuple.remoteLo);
-    }
-    req.set(U32, id + 40, NO_COOKIE);
-    req.set(U32, id + 44, NO_COOKIE);
   }
 
   /** Writes a {@code sockaddr_nl} for port id {@code pid} (0: the kernel). */

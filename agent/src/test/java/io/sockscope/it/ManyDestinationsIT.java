@@ -51,11 +51,12 @@ class ManyDestinationsIT {
       assertThat(m.sum("sockscope_series_cut", "family", "sockscope_tcp_peer_sockets")).isGreaterThan(DESTINATIONS / 2);
       assertThat(m.sum("sockscope_tcp_ephemeral_port_utilization_ratio")).isLessThan(0.01);
       assertThat(m.sum("sockscope_sampler_errors_total")).isZero();
-      // Local closes counted, lost events or not (young TIME_WAITs date them), never more than the
-      // truth. Measured under this churn (100k connections in ~10 s, ~28k events lost): 97.5 %; the
-      // rest are lost events noticed an interval late (unknown) or twins the dumps missed (peer).
+      // Local closes counted, lost events or not (young TIME_WAITs and TcpExt TW date them), never
+      // more than the truth. Measured under this churn (100k connections in ~10 s, 18-41k events
+      // lost): 98.5 % and 99.4 % (was 97.5 %); the rest went to peer when a loss left more ends
+      // than the TIME_WAITs of its window show.
       assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "local", "role", "client"))
-          .isBetween(0.95 * DESTINATIONS, (double) DESTINATIONS);
+          .isBetween(0.98 * DESTINATIONS, (double) DESTINATIONS);
       assertThat(m.sum("sockscope_tcp_closes_total", "role", "client")).as("nothing counted twice").isLessThanOrEqualTo(DESTINATIONS);
       assertThat(m.sum("sockscope_tcp_closes_total", "initiator", "local"))
           .isLessThanOrEqualTo(m.sum("sockscope_tcp_kernel_events_total", "event", "time_wait_entered"));

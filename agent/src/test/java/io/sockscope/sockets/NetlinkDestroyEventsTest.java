@@ -20,8 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class NetlinkDestroyEventsTest {
   private NetlinkDestroyEvents events;
-  // localPort, remotePort, acked, segsIn>0, rtt, twin found at once
-  private final List<long[]> seen = new ArrayList<>();
+  private final List<long[]> seen = new ArrayList<>(); // localPort, remotePort, acked, segsIn>0
 
   @BeforeEach
   void open() throws Exception {
@@ -51,7 +50,7 @@ class NetlinkDestroyEventsTest {
       int n = ring.available();
       for (int i = 0; i < n; i++) {
         seen.add(new long[] {ring.localPort(i), ring.remotePort(i), ring.ackedBeyondData(i),
-            ring.receivedAny(i) ? 1 : 0, ring.rttMicros(i), ring.twinAtEnd(i) ? 1 : 0});
+            ring.receivedAny(i) ? 1 : 0, ring.rttMicros(i)});
       }
       ring.release(n);
       for (long[] e : seen) {
@@ -84,13 +83,9 @@ class NetlinkDestroyEventsTest {
       assertThat(c[2]).as("client: SYN and FIN acknowledged beyond the data").isEqualTo(2);
       assertThat(c[3]).isEqualTo(1);
       assertThat(c[4]).as("smoothed RTT in µs").isPositive();
-      assertThat(c[5]).as("the client closed first: its TIME_WAIT twin found by the lookup").isEqualTo(1);
       long[] s = awaitEnd(server.getLocalPort(), acceptedPort);
       assertThat(s[2]).as("server: its FIN acknowledged").isEqualTo(1);
-      assertThat(s[5]).as("the peer closed first: no twin on the server's side").isZero();
     }
-    assertThat(events.lookups()).isGreaterThanOrEqualTo(2);
-    assertThat(events.lookupErrors()).isZero();
     assertThat(events.received()).isPositive();
     assertThat(events.overruns()).isZero();
   }
@@ -112,7 +107,6 @@ class NetlinkDestroyEventsTest {
       long[] c = awaitEnd(clientPort, server.getLocalPort());
       assertThat(c[1]).isEqualTo(server.getLocalPort());
       assertThat(c[2]).as("only the SYN acknowledged: no FIN of ours").isEqualTo(1);
-      assertThat(c[5]).as("a reset leaves no twin").isZero();
       long[] s = awaitEnd(server.getLocalPort(), 0);
       assertThat(s[1]).as("SO_LINGER 0 clears the remote port before the end").isZero();
     }

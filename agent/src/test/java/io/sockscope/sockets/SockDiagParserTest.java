@@ -55,35 +55,6 @@ class SockDiagParserTest {
   }
 
   @Test
-  void aLookupReplyGivesTheFoundSocketsStateOrNotFound() throws Exception {
-    assertThat(SockDiagParser.parseLookup(new SockDiagFrames()
-        .socket(SEQ, 0, TcpState.TIME_WAIT, "198.18.0.1", 40000, "198.18.0.2", 7101, 9, 59_000, 0, 0, 0, 0, 0)
-        .datagram(), SEQ)).isEqualTo(TcpState.TIME_WAIT.code());
-    assertThat(SockDiagParser.parseLookup(new SockDiagFrames()
-        .socket(SEQ, 0, TcpState.FIN_WAIT2, "2001:db8::1", 40000, "2001:db8::2", 7101, 9, 0, 0, 0, 0, 0, 0)
-        .datagram(), SEQ)).isEqualTo(TcpState.FIN_WAIT2.code());
-    assertThat(SockDiagParser.parseLookup(new SockDiagFrames().error(SEQ, -Errno.ENOENT).datagram(), SEQ))
-        .as("no socket with that 4-tuple").isEqualTo(SockDiagParser.NOT_FOUND);
-  }
-
-  @Test
-  void aLookupReplyWithAnotherErrorTheWrongSequenceOrAShortMessageFails() {
-    assertThatThrownBy(() -> SockDiagParser.parseLookup(new SockDiagFrames().error(SEQ, -Errno.EPERM).datagram(), SEQ))
-        .isInstanceOf(NetlinkException.class).extracting(e -> ((NetlinkException) e).errno()).isEqualTo(Errno.EPERM);
-    assertThatThrownBy(() -> SockDiagParser.parseLookup(new SockDiagFrames()
-        .socket(SEQ - 1, 0, TcpState.TIME_WAIT, "10.0.0.1", 1, "10.0.0.2", 2, 9, 0, 0, 0, 0, 0, 0).datagram(), SEQ))
-        .hasMessageContaining("nlmsg_seq");
-    assertThatThrownBy(() -> SockDiagParser.parseLookup(new SockDiagFrames().done(SEQ, 0).datagram(), SEQ))
-        .hasMessageContaining("unexpected nlmsg_type 3");
-    assertThatThrownBy(() -> SockDiagParser.parseLookup(new SockDiagFrames()
-        .header(16 + 20, SockDiagWire.SOCK_DIAG_BY_FAMILY, 0, SEQ).raw(new byte[20]).datagram(), SEQ))
-        .hasMessageContaining("truncated inet_diag_msg");
-    assertThatThrownBy(() -> SockDiagParser.parseLookup(new SockDiagFrames()
-        .header(400, SockDiagWire.SOCK_DIAG_BY_FAMILY, 0, SEQ).datagram(), SEQ))
-        .hasMessageContaining("runs past the end");
-  }
-
-  @Test
   void doneEndsTheReplyAcrossDatagrams() throws Exception {
     parser.begin(SEQ);
     assertThat(parse(new SockDiagFrames()
