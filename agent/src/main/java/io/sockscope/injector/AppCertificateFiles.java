@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * of a projected volume), {@code key} to the volume item that maps to the file, else the file's
  * name. A {@code passwordFile} is mounted the same way; a {@code passwordEnv} variable is copied
  * from the application container. An entry whose path no container mounts, or whose Secret cannot
- * be told, is skipped: the injector never rejects or breaks a pod.
+ * be told, is skipped with a warning that the API server hands back to whoever created the pod
+ * ({@code kubectl} prints it): the injector never rejects or breaks a pod.
  */
 final class AppCertificateFiles {
   static final String ANNOTATION = "sockscope.io/certificate-files";
@@ -35,11 +36,16 @@ final class AppCertificateFiles {
 
   private AppCertificateFiles() {}
 
-  /** Adds mounts, flags and variables to {@code sidecar} for the pod's annotation; in place. */
-  static void addTo(ObjectNode sidecar, JsonNode pod) {
+  /**
+   * Adds mounts, flags and variables to {@code sidecar} for the pod's annotation, in place.
+   *
+   * @return one warning per skipped entry, saying why (empty when every entry was taken)
+   */
+  static List<String> addTo(ObjectNode sidecar, JsonNode pod) {
     String value = pod.path("metadata").path("annotations").path(ANNOTATION).asString("");
+    List<String> warnings = new ArrayList<>();
     if (value.isBlank()) {
-      return;
+      return warnings;
     }
     JsonNode spec = pod.path("spec");
     Map<String, JsonNode> mounts = new LinkedHashMap<>(); // sidecar mountPath -> mount
@@ -52,6 +58,7 @@ final class AppCertificateFiles {
       }
       Found file = find(spec, parts[0].strip());
       if (file == null) {
+        warnings.add(skipped(parts[0], "no container of the pod mounts this path"));
         continue;
       }
       Map<String, String> settings = new LinkedHashMap<>();
@@ -63,12 +70,14 @@ final class AppCertificateFiles {
       }
       settings.computeIfAbsent("secret", k -> secretOf(spec, file.volume()));
       if (settings.get("secret") == null) {
+        warnings.add(skipped(parts[0], "its volume is not one Secret; name it with secret=NAME"));
         continue;
       }
       settings.computeIfAbsent("key", k -> keyOf(spec, file));
       if (settings.containsKey("passwordFile")) {
         Found password = find(spec, settings.get("passwordFile"));
         if (password == null) {
+          warnings.add(skipped(parts[0], "no container mounts passwordFile " + settings.get("passwordFile")));
           continue;
         }
         mounts.putIfAbsent(password.sidecarMount().path("mountPath").asString(), password.sidecarMount());
@@ -77,6 +86,7 @@ final class AppCertificateFiles {
       if (settings.containsKey("passwordEnv")) {
         JsonNode variable = variable(file.container(), settings.get("passwordEnv"));
         if (variable == null) {
+          warnings.add(skipped(parts[0], "its container has no variable " + settings.get("passwordEnv")));
           continue;
         }
         env.add(variable);
@@ -98,6 +108,11 @@ final class AppCertificateFiles {
       ArrayNode vars = array(sidecar, "env");
       env.forEach(vars::add);
     }
+    return warnings;
+  }
+
+  private static String skipped(String path, String why) {
+    return ANNOTATION + ": " + path.strip() + " skipped: " + why;
   }
 
   /** A file found under an application container's mount. */

@@ -104,6 +104,33 @@ class AppCertificateFilesTest {
   }
 
   @Test
+  void skippedEntriesComeBackAsWarningsForWhoeverCreatedThePod() {
+    String pod = EXAMPLE.replace("/not/mounted.crt",
+        "/not/mounted.crt; /etc/tls/tls.crt,passwordEnv=NO_SUCH_VARIABLE");
+    ObjectNode review = JSON.createObjectNode().put("apiVersion", "admission.k8s.io/v1")
+        .put("kind", "AdmissionReview");
+    review.putObject("request").put("uid", "u-1").set("object", JSON.readTree(pod));
+    AdmissionHandler handler = new AdmissionHandler(new PodMutator(true), () -> sidecar,
+        new InjectorMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+
+    JsonNode response = JSON.readTree(handler.handle(review.toString())).path("response");
+
+    assertThat(response.path("allowed").asBoolean()).isTrue();
+    assertThat(response.hasNonNull("patch")).as("the other entries are still injected").isTrue();
+    List<String> warnings = new ArrayList<>();
+    response.path("warnings").forEach(w -> warnings.add(w.asString()));
+    assertThat(warnings).containsExactly(
+        "sockscope.io/certificate-files: /not/mounted.crt skipped: no container of the pod mounts this path",
+        "sockscope.io/certificate-files: /etc/tls/tls.crt skipped: its container has no variable NO_SUCH_VARIABLE");
+  }
+
+  @Test
+  void aPodWhoseEntriesAreAllTakenGetsNoWarnings() {
+    String pod = EXAMPLE.replace("; /not/mounted.crt", "");
+    assertThat(new PodMutator(true).mutate(JSON.readTree(pod), sidecar).warnings()).isEmpty();
+  }
+
+  @Test
   void withoutTheAnnotationTheSidecarIsTheChartsOwn() {
     Container c = injected(EXAMPLE.replace("sockscope.io/certificate-files", "example.com/other"));
     ObjectNode expected = sidecar.container().deepCopy();
