@@ -55,7 +55,7 @@ class LauncherTest {
   void passesTheSidecarFlagsThenTheJarThenTheArguments() throws Exception {
     List<String> argv = launch(Map.of(), "--port", "9 9", "demo");
     assertThat(argv).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
-        "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:+ExitOnOutOfMemoryError",
+        "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=5", "-Xss256k", "-XX:+ExitOnOutOfMemoryError",
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
     // The class archive at its own address (no relocation dirtying it into anonymous memory).
     assertThat(argv).containsSequence("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
