@@ -35,7 +35,6 @@ public final class WebhookServer implements AutoCloseable {
   private static final System.Logger logger = System.getLogger(WebhookServer.class.getName());
 
   private final Javalin app;
-  private final RateLimitedLog errors = RateLimitedLog.perMinute(logger);
 
   private WebhookServer(Javalin app) {
     this.app = app;
@@ -58,7 +57,7 @@ public final class WebhookServer implements AutoCloseable {
         new PodMutator(config.nativeSidecar()), () -> SidecarSpec.load(sidecarFile), metrics);
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(new KeyManager[] {keys}, null, null);
-    WebhookServer[] self = new WebhookServer[1];
+    RateLimitedLog errors = RateLimitedLog.perMinute(logger);
     Javalin app = Javalin.create(c -> {
       c.startup.showJavalinBanner = false;
       // A handful of reviews per pod creation: Jetty's acceptor and selector plus a few workers.
@@ -79,19 +78,18 @@ public final class WebhookServer implements AutoCloseable {
         connector.setPort(config.port());
         return connector;
       });
-      c.routes.post("/mutate", ctx -> self[0].mutate(ctx, handler, metrics));
+      c.routes.post("/mutate", ctx -> mutate(ctx, handler, metrics, errors));
     });
-    self[0] = new WebhookServer(app);
     try {
       app.start();
     } catch (JavalinBindException e) {
       throw new IOException("cannot bind " + host + ":" + config.port() + ": " + e.getMessage(), e);
     }
-    return self[0];
+    return new WebhookServer(app);
   }
 
-  private void mutate(Context ctx, AdmissionHandler handler, InjectorMetrics metrics)
-      throws IOException {
+  private static void mutate(Context ctx, AdmissionHandler handler, InjectorMetrics metrics,
+      RateLimitedLog errors) throws IOException {
     String answer;
     try (InputStream in = ctx.bodyInputStream()) {
       byte[] body = in.readNBytes(MAX_BODY + 1);
