@@ -31,18 +31,31 @@ LABEL org.opencontainers.image.title="sockscope" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.source="${SOURCE}"
 COPY --from=runtime /opt/sockscope /opt/sockscope
-# AOT cache trained here, in the final stage, on one real start-up through the launcher with its
-# own flags and the very runtime and jar files that will run (the JVM refuses a cache made with
-# another JDK, another jar or incompatible flags; a different heap size is fine). The agent exits
-# on SIGTERM and the JVM writes the cache then. bash's /dev/tcp polls /readyz (no curl here).
+# AOT caches trained here, in the final stage, each on one real start-up through the launcher with
+# its own flags and the very runtime and jar files that will run (the JVM refuses a cache made with
+# another JDK, another jar or incompatible flags; a different heap size is fine). One per role
+# (bin/sockscope picks <cache>-<role>.aot for --role <role>): sockscope.aot in the default role, and
+# sockscope-sidecar.aot on the sidecar role exactly as the chart runs it (--role sidecar, a config
+# file, a peer-name file laid out as the kubelet writes it): a cache of the sidecar's classes only
+# touches fewer pages in every pod (docs/performance.md). The agent exits on SIGTERM and the JVM
+# writes the cache then. bash's /dev/tcp polls /readyz and scrapes /metrics once (no curl here).
 SHELL ["/bin/bash", "-c"]
 RUN export JAVA_HOME=/opt/sockscope/jre SOCKSCOPE_JAR=/opt/sockscope/sockscope.jar; \
-    SOCKSCOPE_JAVA_OPTS="-XX:AOTCacheOutput=/opt/sockscope/sockscope.aot" \
-      /opt/sockscope/bin/sockscope --port 19102 & pid=$!; \
-    for i in $(seq 150); do \
-      (exec 3<>/dev/tcp/127.0.0.1/19102 && printf 'GET /readyz HTTP/1.0\r\n\r\n' >&3 \
-        && head -1 <&3) 2>/dev/null | grep -q ' 200' && break; sleep 0.2; done; \
-    kill -TERM $pid; wait $pid; test -s /opt/sockscope/sockscope.aot
+    get() { (exec 3<>/dev/tcp/127.0.0.1/19102 && printf 'GET %s HTTP/1.0\r\n\r\n' "$1" >&3 \
+      && head -1 <&3) 2>/dev/null; }; \
+    train() { local out=$1; shift; \
+      SOCKSCOPE_JAVA_OPTS="-XX:AOTCacheOutput=$out" /opt/sockscope/bin/sockscope "$@" & local pid=$!; \
+      for i in $(seq 150); do get /readyz | grep -q ' 200' && break; sleep 0.2; done; \
+      get /metrics >/dev/null; kill -TERM $pid; wait $pid; test -s "$out"; }; \
+    train /opt/sockscope/sockscope.aot --port 19102; \
+    peers=/tmp/train/peers; mkdir -p $peers/..2026_01_01_00_00_00.1; \
+    printf '# sockscope peer names v1: <ip> <service>.<namespace>\n10.96.0.1 kubernetes.default\n' \
+      >$peers/..2026_01_01_00_00_00.1/peers; \
+    ln -s ..2026_01_01_00_00_00.1 $peers/..data; ln -s ..data/peers $peers/peers; \
+    printf 'role: sidecar\nport: 19102\nkubernetes:\n  secrets: false\n  peerNamesFile: %s\n' \
+      $peers/peers >/tmp/train/config.yaml; \
+    train /opt/sockscope/sockscope-sidecar.aot --role sidecar --config /tmp/train/config.yaml; \
+    rm -rf /tmp/train /tmp/hsperfdata_*
 ENV JAVA_HOME=/opt/sockscope/jre \
     SOCKSCOPE_JAR=/opt/sockscope/sockscope.jar \
     SOCKSCOPE_AOT_CACHE=/opt/sockscope/sockscope.aot

@@ -159,3 +159,18 @@ cgroup_report() {
 # "${in_cgroup[@]}" "$cg" COMMAND...: runs COMMAND inside $cg (exec: the pid stays the measured
 # one). Outside `ip netns exec`, which mounts a sysfs of its own without the cgroup hierarchy.
 in_cgroup=(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"')
+
+# sidecar_config: the lean sidecar's configuration as the chart deploys it, in $tmp/sidecar.yaml
+# (role, port, kubernetes.secrets false, the peer-name file) with the peer names of 50 Services (a
+# ClusterIP and an endpoint each) in a ConfigMap volume laid out as the kubelet writes it
+# (timestamped directory, ..data symlink, key symlink).
+sidecar_config() {
+  local peers="$tmp/peers" i
+  mkdir -p "$peers/..2026_12_01_00_00_00.1"
+  { echo "# sockscope peer names v1: <ip> <service>.<namespace>"
+    for i in $(seq 1 50); do echo "10.96.0.$i svc$i.ns"; echo "10.244.0.$i svc$i.ns"; done
+  } >"$peers/..2026_12_01_00_00_00.1/peers"
+  ln -s ..2026_12_01_00_00_00.1 "$peers/..data"; ln -s ..data/peers "$peers/peers"
+  printf 'role: sidecar\nport: 9102\nkubernetes:\n  secrets: false\n  peerNamesFile: %s\n' \
+    "$peers/peers" >"$tmp/sidecar.yaml"
+}

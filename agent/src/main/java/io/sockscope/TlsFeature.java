@@ -62,7 +62,7 @@ final class TlsFeature implements Feature {
         statics, AllowList.parse(config.probeEndpoint().allow()), config.timeout(),
         InetAddress::getByName, config.probeEndpoint().maxConcurrent())));
     logger.log(System.Logger.Level.INFO, "TLS probes: " + statics.size() + " static target(s), "
-        + anchors.size() + " trust anchors");
+        + anchors.size() + " configured trust anchor(s), the JDK's read when a chain needs them");
   }
 
   /** Replaces the targets of one source ({@code peer}, {@code service}, {@code ingress}). */

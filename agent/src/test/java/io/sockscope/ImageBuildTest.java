@@ -77,4 +77,13 @@ class ImageBuildTest {
             "org.opencontainers.image.revision", "org.opencontainers.image.source");
     assertThat(d).contains("COPY bin/sockscope /opt/sockscope/bin/sockscope");
   }
+
+  /** One AOT cache per role: the sidecar's trained on the sidecar role as the chart runs it. */
+  @Test
+  void trainsACacheForTheSidecarRole() throws IOException {
+    String d = dockerfile();
+    assertThat(d).contains("train /opt/sockscope/sockscope.aot ")
+        .contains("train /opt/sockscope/sockscope-sidecar.aot --role sidecar --config ")
+        .contains("SOCKSCOPE_AOT_CACHE=/opt/sockscope/sockscope.aot");
+  }
 }

@@ -55,7 +55,7 @@ class LauncherTest {
   void passesTheSidecarFlagsThenTheJarThenTheArguments() throws Exception {
     List<String> argv = launch(Map.of(), "--port", "9 9", "demo");
     assertThat(argv).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
-        "-XX:TieredStopAtLevel=1", "-Xss256k", "-XX:+ExitOnOutOfMemoryError",
+        "-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=5", "-Xss256k", "-XX:+ExitOnOutOfMemoryError",
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
     // The class archive at its own address (no relocation dirtying it into anonymous memory).
     assertThat(argv).containsSequence("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
@@ -80,6 +80,28 @@ class LauncherTest {
     Files.writeString(aot, "x");
     assertThat(launch(Map.of("SOCKSCOPE_AOT_CACHE", aot.toString())))
         .contains("-XX:AOTCache=" + aot);
+  }
+
+  /** One cache per role: with --role R the launcher prefers <cache>-R.aot when the image has it. */
+  @Test
+  void prefersTheCacheTrainedOnTheRole() throws Exception {
+    Path aot = Files.writeString(dir.resolve("sockscope.aot"), "x");
+    Map<String, String> env = Map.of("SOCKSCOPE_AOT_CACHE", aot.toString());
+    assertThat(launch(env, "--role", "sidecar")).contains("-XX:AOTCache=" + aot);
+    Path sidecar = Files.writeString(dir.resolve("sockscope-sidecar.aot"), "x");
+    assertThat(launch(env, "--role", "sidecar", "--config", "/etc/sockscope/config.yaml"))
+        .contains("-XX:AOTCache=" + sidecar).doesNotContain("-XX:AOTCache=" + aot);
+    assertThat(launch(env, "--role=sidecar")).contains("-XX:AOTCache=" + sidecar);
+    assertThat(launch(env, "--role", "namespace-prober")).contains("-XX:AOTCache=" + aot);
+    assertThat(launch(env)).contains("-XX:AOTCache=" + aot);
+  }
+
+  /** No JEP 515 profiles recorded or replayed: they serve C2, which the launcher turns off. */
+  @Test
+  void recordsAndReplaysNoTrainingProfiles() throws Exception {
+    assertThat(launch(Map.of())).contains("-XX:TieredStopAtLevel=1")
+        .containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:-AOTRecordTraining",
+            "-XX:-AOTReplayTraining");
   }
 
   /** Issue 13: on JDK 17 the launcher said "Unrecognized VM option 'UseCompactObjectHeaders'". */

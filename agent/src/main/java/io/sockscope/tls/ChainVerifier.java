@@ -42,7 +42,15 @@ final class ChainVerifier {
     if (!HostnameMatcher.matches(name, CertificateFacts.of(leaf))) {
       reasons.add(VerifyReason.HOSTNAME_MISMATCH);
     }
-    trust(chain, anchors, now, reasons);
+    // The configured anchors first: when the chain verifies to one of them, the JDK's cacerts
+    // (parsed on demand, TrustAnchors) cannot change the verdict and are never read.
+    EnumSet<VerifyReason> trust = EnumSet.noneOf(VerifyReason.class);
+    trust(chain, anchors.own(), now, trust);
+    if (!trust.isEmpty() && anchors.defersJdk()) {
+      trust.clear();
+      trust(chain, anchors.complete(), now, trust);
+    }
+    reasons.addAll(trust);
     strength(chain, anchors, reasons);
     return reasons;
   }
