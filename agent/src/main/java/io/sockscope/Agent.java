@@ -1,6 +1,7 @@
 package io.sockscope;
 
 import io.sockscope.config.AgentConfig;
+import io.sockscope.config.CertificateFileConfig;
 import io.sockscope.config.TlsTargetConfig;
 import io.sockscope.demo.DemoWorkload;
 import io.sockscope.http.HttpServer;
@@ -43,7 +44,11 @@ public final class Agent implements AutoCloseable {
         DemoWorkload workload = agent.host.closeOnStop(startDemo());
         config = config.withTls(workload.endpoints().stream()
             .map(e -> new TlsTargetConfig(e.address(), e.serverName(), null, null, null, null, null)).toList(),
-            List.of(workload.caFile().toString())).validate();
+            List.of(workload.caFile().toString()));
+        var f = workload.certificateFile();
+        config = config.withCertificateFiles(List.of(new CertificateFileConfig(f.file().toString(),
+            f.secret(), f.key(), f.port(), f.serverName(), null, null, null)),
+            f.published().toString()).validate();
       }
       List<Feature> features = Roles.features(config);
       for (Feature f : features) {

@@ -67,10 +67,16 @@ final class KubernetesFeature implements Feature {
     host.readiness().require("kubernetes", watch::ready);
     host.snapshot("kubernetes", watch::describe);
     host.status(() -> KubernetesStatus.section(watch));
-    if (plan.contains(WatchedResource.ENDPOINTSLICES) && k.peerNamesConfigMap() != null) {
-      var publisher = watch.publishPeerNames(client, k.peerNamesConfigMap(), k.peerNamesMax());
+    boolean secrets = plan.contains(WatchedResource.SECRETS)
+        || plan.contains(WatchedResource.OPAQUE_SECRETS);
+    if ((plan.contains(WatchedResource.ENDPOINTSLICES) || secrets)
+        && k.peerNamesConfigMap() != null) {
+      // One ConfigMap for everything the sidecars read (docs/architecture.md)
+      var publisher = watch.publish(client, k.peerNamesConfigMap(), k.peerNamesMax(),
+          secrets ? k.publishedCertificatesMax() : -1);
       host.metrics().register(new PeerNamePublisherMetrics(publisher, watch::peerNameTable, k.peerServiceInfoMax()));
-      logger.log(System.Logger.Level.INFO, "peer names: publishing into ConfigMap "
+      logger.log(System.Logger.Level.INFO, "peer names"
+          + (secrets ? " and Secret leaf fingerprints" : "") + ": publishing into ConfigMap "
           + identity.namespace() + "/" + k.peerNamesConfigMap());
     }
     logger.log(System.Logger.Level.INFO, "kubernetes: watching "

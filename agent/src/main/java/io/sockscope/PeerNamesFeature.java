@@ -1,5 +1,6 @@
 package io.sockscope;
 
+import io.sockscope.util.MountedFile;
 import io.sockscope.http.StatusPage;
 import io.sockscope.metrics.PeerNameFileMetrics;
 import io.sockscope.peers.PeerNameFile;
@@ -45,7 +46,7 @@ final class PeerNamesFeature implements Feature {
     out.put("addresses", file.size());
     out.put("loadedAt", file.loadedAtMillis() == 0 ? null : Instant.ofEpochMilli(file.loadedAtMillis()));
     Map<String, Long> errors = new LinkedHashMap<>();
-    for (PeerNameFile.Error e : PeerNameFile.Error.values()) {
+    for (MountedFile.Error e : MountedFile.Error.values()) {
       errors.put(e.label(), file.errors(e));
     }
     out.put("errors", errors);
@@ -53,7 +54,7 @@ final class PeerNamesFeature implements Feature {
   }
 
   private StatusPage.Section section() {
-    long errors = file.errors(PeerNameFile.Error.MALFORMED) + file.errors(PeerNameFile.Error.UNREADABLE);
+    long errors = file.errors(MountedFile.Error.MALFORMED) + file.errors(MountedFile.Error.UNREADABLE);
     return new StatusPage.Section("Peer names", List.of(
         new StatusPage.Figure("addresses named", String.valueOf(file.size()), false),
         new StatusPage.Figure("bad versions of the file", String.valueOf(errors), errors > 0),

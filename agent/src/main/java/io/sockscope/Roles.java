@@ -19,7 +19,10 @@ final class Roles {
     TlsFeature tls = new TlsFeature(c);
     out.add(tls); // first: its metrics listen before another feature hands it targets
     switch (c.role()) {
-      case LOCAL -> sockets(c, PeerNames.NONE, tls, out);
+      case LOCAL -> {
+        sockets(c, PeerNames.NONE, tls, out);
+        certificateFiles(c, tls, out);
+      }
       case SIDECAR -> {
         PeerNames names = PeerNames.NONE;
         if (c.kubernetes().enabledFor(c.role()) && c.kubernetes().peerNames()) {
@@ -28,6 +31,7 @@ final class Roles {
           out.add(peerNames);
         }
         sockets(c, names, tls, out);
+        certificateFiles(c, tls, out);
       }
       case NAMESPACE_PROBER -> {
         sockets(c, PeerNames.NONE, tls, out);
@@ -44,6 +48,13 @@ final class Roles {
   private static void sockets(AgentConfig c, PeerNames names, TlsFeature tls, List<Feature> out) {
     if (c.sockets().enabled()) {
       out.add(new SocketsFeature(c, names, tls));
+    }
+  }
+
+  /** Three-way parity of the pod's certificate files, when any is configured. */
+  private static void certificateFiles(AgentConfig c, TlsFeature tls, List<Feature> out) {
+    if (!c.tls().certificateFiles().isEmpty()) {
+      out.add(new CertificateFilesFeature(c, tls));
     }
   }
 

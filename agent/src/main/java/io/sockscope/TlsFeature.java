@@ -74,6 +74,11 @@ final class TlsFeature implements Feature {
     return scheduler;
   }
 
+  /** The prober, for one-off probes outside the scheduler (the pod's own port). */
+  TlsProber prober() {
+    return prober;
+  }
+
   /** Files are checked here, at start-up (a one-line error), not at the first probe. */
   private static ProbeTarget probeTarget(TlsTargetConfig t) {
     for (String f : Arrays.asList(t.caFile(), t.clientCert(), t.clientKey())) {

@@ -28,16 +28,31 @@ class GoldenMetricsTest {
   @Test
   void metricsMatchTheGoldenExposition() throws Exception {
     Path fixtures = Path.of(GoldenMetricsTest.class.getResource("/fixtures/proc").toURI());
+    // A certificate file made with openssl, and a published fingerprint table whose app-tls line
+    // holds openssl's fingerprint of it (none) and whose renewed-tls line another (file).
     var config = ConfigLoader.parse("""
         port: 0
         procRoot: %s
         sockets:
           source: procfs
+        tls:
+          certificateFiles:
+            - path: src/test/resources/fixtures/certs/app.crt
+              secret: app-tls
+            - path: src/test/resources/fixtures/certs/./app.crt
+              secret: renewed-tls
+        kubernetes:
+          certificatesFile: src/test/resources/fixtures/certs/certificates
         """.formatted(fixtures), "test");
     Agent agent = Agent.start(config, false);
     try (HttpClient http = HttpClient.newHttpClient()) {
       await().atMost(Duration.ofSeconds(10)).until(agent.readiness()::ready);
-      String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.port() + "/metrics")).build(),
+      URI metrics = URI.create("http://127.0.0.1:" + agent.port() + "/metrics");
+      // The certificate files are checked in the background: wait for the first check.
+      await().atMost(Duration.ofSeconds(10)).until(() -> http.send(
+          HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body()
+          .contains("sockscope_tls_certificate_file_parity{"));
+      String body = http.send(HttpRequest.newBuilder(metrics).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       String stable = body.lines().filter(l -> !VOLATILE.matcher(l).matches()).sorted()
           .collect(Collectors.joining("\n", "", "\n"));

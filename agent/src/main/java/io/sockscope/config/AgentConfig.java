@@ -64,6 +64,18 @@ public record AgentConfig(
         bindAddress);
   }
 
+  /** Adds certificate files to compare (flags); validate afterwards. */
+  AgentConfig withCertificateFiles(List<CertificateFileConfig> files) {
+    return new AgentConfig(role, port, procRoot, sockets, tls.withCertificateFiles(files),
+        kubernetes, injector, bindAddress);
+  }
+
+  /** As {@link #withCertificateFiles(List)}, read against {@code publishedFile} (the demo). */
+  public AgentConfig withCertificateFiles(List<CertificateFileConfig> files, String publishedFile) {
+    return new AgentConfig(role, port, procRoot, sockets, tls.withCertificateFiles(files),
+        kubernetes.withCertificatesFile(publishedFile), injector, bindAddress);
+  }
+
   /** Throws a {@link ConfigException} with every invalid key, one line each. */
   public AgentConfig validate() {
     Validation v = new Validation();

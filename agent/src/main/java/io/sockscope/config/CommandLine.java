@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * The stable command line (docs/architecture.md): {@code [--config FILE] [--check-config] [--role R] [--port
- * N] [--tls-target HOST:PORT[,SNI]]... [--tls-ca-file PEM]... [demo]}. Flags win over the file.
+ * N] [--tls-target HOST:PORT[,SNI]]... [--tls-ca-file PEM]... [--certificate-file SPEC]...
+ * [demo]}. Flags win over the file.
  */
 public record CommandLine(
     Path config,
@@ -18,13 +19,14 @@ public record CommandLine(
     boolean demo,
     boolean help,
     boolean version,
-    String bind) {
+    String bind,
+    List<String> certificateFiles) {
 
   public static final String USAGE =
       """
       usage: sockscope [--config FILE] [--check-config] [--role sidecar|namespace-prober|injector|local]
                        [--port N] [--bind ADDRESS] [--tls-target HOST:PORT[,SERVER_NAME]]...
-                       [--tls-ca-file PEM]... [demo]
+                       [--tls-ca-file PEM]... [--certificate-file SPEC]... [demo]
 
         --config FILE        YAML configuration (see docs/configuration.md); without it: local role
         --check-config       run every check start runs (values, files, procRoot, namespace)
@@ -34,6 +36,11 @@ public record CommandLine(
         --bind ADDRESS       address the HTTP port listens on (default 0.0.0.0: all IPv4)
         --tls-target T       probe HOST:PORT, optionally with a server name (SNI); repeatable
         --tls-ca-file PEM    extra trust anchors for the TLS probes; repeatable
+        --certificate-file SPEC
+                             compare a mounted certificate file with its Secret and with what
+                             the pod serves: PATH,secret=NAME[,key=K][,port=N][,serverName=S]
+                             [,format=pem|pkcs12|jks][,passwordFile=F|,passwordEnv=VAR];
+                             repeatable (docs/sidecar.md, "Certificate files")
         demo                 run a built-in workload (HTTPS server, clients) beside the agent
         --help, --version
       """;
@@ -50,6 +57,7 @@ public record CommandLine(
     String bind = null;
     List<String> targets = new ArrayList<>();
     List<String> cas = new ArrayList<>();
+    List<String> files = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       String value = null;
@@ -66,13 +74,15 @@ public record CommandLine(
         case "--bind" -> bind = value != null ? value : next(args, ++i, a);
         case "--tls-target" -> targets.add(target(value != null ? value : next(args, ++i, a)));
         case "--tls-ca-file" -> cas.add(value != null ? value : next(args, ++i, a));
+        case "--certificate-file" -> files.add(value != null ? value : next(args, ++i, a));
         case "demo" -> demo = true;
         case "-h", "--help" -> help = true;
         case "--version" -> version = true;
         default -> throw new ConfigException("unknown argument '" + a + "' (see --help)");
       }
     }
-    return new CommandLine(config, check, role, port, targets, cas, demo, help, version, bind);
+    return new CommandLine(config, check, role, port, targets, cas, demo, help, version, bind,
+        files);
   }
 
   private static String next(String[] args, int i, String flag) {

@@ -105,6 +105,10 @@ public final class ConfigLoader {
     if (!targets.isEmpty() || !cli.tlsCaFiles().isEmpty()) {
       c = c.withTls(targets, cli.tlsCaFiles());
     }
+    if (!cli.certificateFiles().isEmpty()) {
+      c = c.withCertificateFiles(
+          cli.certificateFiles().stream().map(CertificateFileConfig::fromFlag).toList());
+    }
     return c;
   }
 }

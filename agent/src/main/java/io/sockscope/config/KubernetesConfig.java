@@ -15,6 +15,10 @@ package io.sockscope.config;
  *     {@code secrets}
  * @param configMaps read CA bundles (PEM certificates) from ConfigMaps
  * @param maxStoredCertificates cap of the per-certificate series of Secrets and ConfigMaps
+ * @param publishedCertificatesMax Secret keys whose leaf fingerprint the namespace prober
+ *     publishes for the sidecars' certificate-file parity (key {@code certificates} of the
+ *     {@code peerNamesConfigMap}); 0 publishes none
+ * @param certificatesFile where the sidecar reads that publication (the mounted ConfigMap's key)
  */
 public record KubernetesConfig(
     Boolean enabled,
@@ -28,9 +32,12 @@ public record KubernetesConfig(
     Integer backendsPerService,
     Boolean opaqueSecrets,
     Boolean configMaps,
-    Integer maxStoredCertificates) {
+    Integer maxStoredCertificates,
+    Integer publishedCertificatesMax,
+    String certificatesFile) {
 
   public static final String DEFAULT_PEER_NAMES_FILE = "/etc/sockscope/peers/peers";
+  public static final String DEFAULT_CERTIFICATES_FILE = "/etc/sockscope/peers/certificates";
 
   public KubernetesConfig {
     peerNames = peerNames == null || peerNames;
@@ -42,23 +49,32 @@ public record KubernetesConfig(
     opaqueSecrets = opaqueSecrets == null || opaqueSecrets;
     configMaps = configMaps == null || configMaps;
     maxStoredCertificates = maxStoredCertificates == null ? 1000 : maxStoredCertificates;
+    publishedCertificatesMax = publishedCertificatesMax == null ? 1000 : publishedCertificatesMax;
+    certificatesFile = certificatesFile == null ? DEFAULT_CERTIFICATES_FILE : certificatesFile;
   }
 
   public KubernetesConfig(Boolean enabled, String namespace, Boolean peerNames, Boolean secrets) {
-    this(enabled, namespace, peerNames, secrets, null, null, null, null, null, null, null, null);
+    this(enabled, namespace, peerNames, secrets, null, null, null, null, null, null, null, null,
+        null, null);
   }
 
   /** The certificate-source settings of the namespace prober, the rest by default. */
   public static KubernetesConfig certificateSources(Boolean secrets, Integer backendsPerService,
       Boolean opaqueSecrets, Boolean configMaps) {
     return new KubernetesConfig(null, null, null, secrets, null, null, null, null,
-        backendsPerService, opaqueSecrets, configMaps, null);
+        backendsPerService, opaqueSecrets, configMaps, null, null, null);
   }
 
   public KubernetesConfig withPeerNames(boolean on) {
     return new KubernetesConfig(enabled, namespace, on, secrets, peerNamesConfigMap, peerNamesFile,
         peerNamesMax, peerServiceInfoMax, backendsPerService, opaqueSecrets, configMaps,
-        maxStoredCertificates);
+        maxStoredCertificates, publishedCertificatesMax, certificatesFile);
+  }
+
+  KubernetesConfig withCertificatesFile(String file) {
+    return new KubernetesConfig(enabled, namespace, peerNames, secrets, peerNamesConfigMap,
+        peerNamesFile, peerNamesMax, peerServiceInfoMax, backendsPerService, opaqueSecrets,
+        configMaps, maxStoredCertificates, publishedCertificatesMax, file);
   }
 
   public static KubernetesConfig defaults() {
@@ -75,7 +91,11 @@ public record KubernetesConfig(
     if (peerNamesFile.isBlank()) {
       v.fail("kubernetes.peerNamesFile", "must not be empty");
     }
+    if (certificatesFile.isBlank()) {
+      v.fail("kubernetes.certificatesFile", "must not be empty");
+    }
     v.range("kubernetes.backendsPerService", backendsPerService, 0, 1000);
     v.range("kubernetes.maxStoredCertificates", maxStoredCertificates, 0, 100_000);
+    v.range("kubernetes.publishedCertificatesMax", publishedCertificatesMax, 0, 10_000);
   }
 }

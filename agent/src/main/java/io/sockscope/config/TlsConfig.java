@@ -15,7 +15,9 @@ public record TlsConfig(
     ProbeEndpointConfig probeEndpoint,
     Integer maxTargets,
     Integer maxDnsNamesLength,
-    Integer maxChainLength) {
+    Integer maxChainLength,
+    List<CertificateFileConfig> certificateFiles,
+    Integer maxCertificateFiles) {
 
   /**
    * {@code tls.probeEndpoint}: the ad-hoc {@code /probe} route, off by default (SSRF risk); at
@@ -44,6 +46,8 @@ public record TlsConfig(
     maxTargets = maxTargets == null ? 256 : maxTargets;
     maxDnsNamesLength = maxDnsNamesLength == null ? 1024 : maxDnsNamesLength;
     maxChainLength = maxChainLength == null ? 64 : maxChainLength;
+    certificateFiles = certificateFiles == null ? List.of() : List.copyOf(certificateFiles);
+    maxCertificateFiles = maxCertificateFiles == null ? 16 : maxCertificateFiles;
   }
 
   /** Without the caps (kept at their defaults): the form tests and older callers use. */
@@ -57,7 +61,7 @@ public record TlsConfig(
       Boolean peerTargets,
       ProbeEndpointConfig probeEndpoint) {
     this(interval, timeout, concurrency, targets, caFiles, peerPorts, peerTargets, probeEndpoint,
-        null, null, null);
+        null, null, null, null, null);
   }
 
   public static TlsConfig defaults() {
@@ -75,7 +79,15 @@ public record TlsConfig(
     var c = new java.util.ArrayList<>(caFiles);
     c.addAll(extraCaFiles);
     return new TlsConfig(interval, timeout, concurrency, t, c, peerPorts, peerTargets, probeEndpoint,
-        maxTargets, maxDnsNamesLength, maxChainLength);
+        maxTargets, maxDnsNamesLength, maxChainLength, certificateFiles, maxCertificateFiles);
+  }
+
+  /** Adds certificate files (the {@code --certificate-file} flags the injector writes). */
+  TlsConfig withCertificateFiles(List<CertificateFileConfig> extra) {
+    var f = new java.util.ArrayList<>(certificateFiles);
+    f.addAll(extra);
+    return new TlsConfig(interval, timeout, concurrency, targets, caFiles, peerPorts, peerTargets,
+        probeEndpoint, maxTargets, maxDnsNamesLength, maxChainLength, f, maxCertificateFiles);
   }
 
   static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
@@ -93,6 +105,10 @@ public record TlsConfig(
     v.range("tls.probeEndpoint.maxConcurrent", probeEndpoint.maxConcurrent(), 1, 1024);
     for (int i = 0; i < targets.size(); i++) {
       targets.get(i).validate(v, "tls.targets[" + i + "]");
+    }
+    v.range("tls.maxCertificateFiles", maxCertificateFiles, 0, 256);
+    for (int i = 0; i < certificateFiles.size(); i++) {
+      certificateFiles.get(i).validate(v, "tls.certificateFiles[" + i + "]");
     }
     for (int i = 0; i < probeEndpoint.allow().size(); i++) {
       v.allowEntry("tls.probeEndpoint.allow[" + i + "]", probeEndpoint.allow().get(i));

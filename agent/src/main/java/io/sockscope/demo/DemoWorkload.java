@@ -1,5 +1,7 @@
 package io.sockscope.demo;
 
+import io.sockscope.tls.CertificateFacts;
+import io.sockscope.tls.SecretFingerprints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -41,9 +43,22 @@ public final class DemoWorkload implements AutoCloseable {
   /** A TLS endpoint of the demo: its address and the name to verify. */
   public record Endpoint(String name, String address, String serverName) {}
 
+  /**
+   * A certificate file as a pod would mount it with {@code subPath}: the short-lived endpoint's
+   * certificate, which it serves, while the published Secret {@link #SECRET} already holds a
+   * renewed one (three-way parity says {@code differs="secret"}).
+   *
+   * @param published the Secret leaf table, as the namespace prober publishes it
+   */
+  public record CertificateFile(Path file, Path published, String secret, String key, int port,
+      String serverName) {}
+
+  static final String SECRET = "demo-tls";
+
   private final List<AutoCloseable> resources = new CopyOnWriteArrayList<>();
   private final List<Endpoint> endpoints = new ArrayList<>();
   private final Path caFile;
+  private CertificateFile certificateFile;
   private volatile boolean running = true;
 
   private DemoWorkload(Path caFile) {
@@ -58,8 +73,10 @@ public final class DemoWorkload implements AutoCloseable {
     DemoWorkload w = new DemoWorkload(caFile);
     InetAddress lo = InetAddress.getByName("127.0.0.1");
     List<InetAddress> ips = List.of(lo);
-    w.https("short-lived", DemoCertificates.leaf(ca, "localhost", List.of("localhost"), ips,
-        now.minus(5, ChronoUnit.DAYS), now.plus(1, ChronoUnit.DAYS)));
+    var shortLived = DemoCertificates.leaf(ca, "localhost", List.of("localhost"), ips,
+        now.minus(5, ChronoUnit.DAYS), now.plus(1, ChronoUnit.DAYS));
+    w.https("short-lived", shortLived);
+    w.certificateFile = staleFile(workDir, ca, shortLived, w.endpoints.getLast(), now);
     w.https("expired", DemoCertificates.leaf(ca, "localhost", List.of("localhost"), ips,
         now.minus(10, ChronoUnit.DAYS), now.minus(1, ChronoUnit.HOURS)));
     w.https("wrong-host", DemoCertificates.leaf(ca, "other.example", List.of("other.example"), List.of(),
@@ -94,6 +111,26 @@ public final class DemoWorkload implements AutoCloseable {
       }
     });
     return w;
+  }
+
+  /** A stale subPath-style file beside its renewed Secret, served by the short-lived endpoint. */
+  private static CertificateFile staleFile(Path dir, DemoCertificates.Issued ca,
+      DemoCertificates.Issued served, Endpoint endpoint, Instant now)
+      throws IOException, GeneralSecurityException {
+    Path file = Files.writeString(dir.resolve("short-lived-tls.crt"), served.pem());
+    var renewed = DemoCertificates.leaf(ca, "localhost", List.of("localhost"), List.of(),
+        now.minus(1, ChronoUnit.HOURS), now.plus(6, ChronoUnit.DAYS));
+    var table = SecretFingerprints.of(List.of(new SecretFingerprints.Leaf(SECRET, "tls.crt",
+        CertificateFacts.sha256(renewed.certificate()),
+        renewed.certificate().getNotAfter().toInstant())));
+    Path published = Files.writeString(dir.resolve(SecretFingerprints.KEY),
+        table.format(Integer.MAX_VALUE).text());
+    int port = Integer.parseInt(endpoint.address().substring(endpoint.address().lastIndexOf(':') + 1));
+    return new CertificateFile(file, published, SECRET, "tls.crt", port, endpoint.serverName());
+  }
+
+  public CertificateFile certificateFile() {
+    return certificateFile;
   }
 
   public List<Endpoint> endpoints() {

@@ -10,7 +10,6 @@ import java.util.Base64;
 import java.util.function.Supplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 
 /**
  * One AdmissionReview v1 in, one out. Always {@code allowed: true}: the injector only adds, it
@@ -41,10 +40,13 @@ final class AdmissionHandler {
         new AdmissionResponseBuilder().withUid(uid.asString()).withAllowed(true);
     PodMutator.Decision decision = PodMutator.decide(pod);
     if (decision == PodMutator.Decision.INJECT) {
-      ArrayNode patch = mutator.patch(pod, sidecar.get());
+      PodMutator.Mutation mutation = mutator.mutate(pod, sidecar.get());
       String encoded =
-          Base64.getEncoder().encodeToString(patch.toString().getBytes(StandardCharsets.UTF_8));
+          Base64.getEncoder().encodeToString(mutation.patch().toString().getBytes(StandardCharsets.UTF_8));
       response.withPatchType("JSONPatch").withPatch(encoded);
+      if (!mutation.warnings().isEmpty()) {
+        response.withWarnings(mutation.warnings()); // kubectl prints them to whoever made the pod
+      }
     }
     metrics.count(decision);
     AdmissionResponse answer = response.build();

@@ -1,5 +1,6 @@
 package io.sockscope.injector;
 
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -47,14 +48,24 @@ final class PodMutator {
     return Decision.INJECT;
   }
 
+  /** A JSON patch and the warnings for whoever created the pod (AdmissionResponse.warnings). */
+  record Mutation(ArrayNode patch, List<String> warnings) {}
+
   /** The patch for {@code pod}: empty unless {@link #decide} says {@link Decision#INJECT}. */
   ArrayNode patch(JsonNode pod, SidecarSpec sidecar) {
+    return mutate(pod, sidecar).patch();
+  }
+
+  /** The patch for {@code pod} and why parts of its annotations were not followed. */
+  Mutation mutate(JsonNode pod, SidecarSpec sidecar) {
     ArrayNode ops = NODES.arrayNode();
     if (decide(pod) != Decision.INJECT) {
-      return ops;
+      return new Mutation(ops, List.of());
     }
     JsonNode spec = pod.path("spec");
     ObjectNode container = sidecar.container().deepCopy();
+    // The application's certificate files, if named.
+    List<String> warnings = AppCertificateFiles.addTo(container, pod);
     if (nativeSidecar) {
       container.put("restartPolicy", "Always");
       // First, so it also sees the sockets of the pod's other init containers.
@@ -69,7 +80,7 @@ final class PodMutator {
         spec = withVolume(spec, volume);
       }
     }
-    return ops;
+    return new Mutation(ops, List.copyOf(warnings));
   }
 
   /** Adds to {@code /spec/<field>}, creating the list when the pod has none. */

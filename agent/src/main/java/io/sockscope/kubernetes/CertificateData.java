@@ -1,6 +1,6 @@
 package io.sockscope.kubernetes;
 
-import io.sockscope.tls.CertificateContainers;
+import io.sockscope.tls.CertificateFile;
 import io.sockscope.util.RateLimitedLog;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
@@ -47,13 +47,13 @@ final class CertificateData {
     passwords.add(CONVENTIONAL_PASSWORD.toCharArray());
     entries.forEach((key, value) -> {
       if (value == null || isKeyName(key)
-          || !(CertificateContainers.isPem(value) || binaryCandidate(key))) {
+          || !(CertificateFile.isPem(value) || binaryCandidate(key))) {
         return;
       }
       try {
-        var contents = CertificateContainers.read(value, passwords);
+        var contents = CertificateFile.read(value, null, passwords);
         if (!contents.certificates().isEmpty()) {
-          out.put(key, CertificateContainers.toPem(contents.certificates()));
+          out.put(key, CertificateFile.toPem(contents.certificates()));
         }
       } catch (GeneralSecurityException | RuntimeException e) {
         // Only the exception's class and our own message: never the value.
@@ -76,7 +76,7 @@ final class CertificateData {
   }
 
   private static String safeMessage(Exception e) {
-    // CertificateContainers' messages name formats only; JDK parser messages may quote bytes.
+    // CertificateFile's messages name formats only; JDK parser messages may quote bytes.
     return e instanceof GeneralSecurityException g && g.getClass() == GeneralSecurityException.class
         ? g.getMessage() : e.getClass().getSimpleName();
   }

@@ -177,11 +177,31 @@ public final class KubernetesWatch implements AutoCloseable {
    * after a failure) for the sidecars of the namespace; closed with this watch.
    */
   public PeerNamePublisher publishPeerNames(KubernetesClient client, String name, int maxEntries) {
-    PeerNamePublisher p = new PeerNamePublisher(client, namespace, name, maxEntries,
-        java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(10), peers::table);
+    return publish(client, name, maxEntries, -1);
+  }
+
+  /**
+   * Publishes for the sidecars, into ConfigMap {@code name}: the peer-name table when the plan
+   * watches EndpointSlices, and the leaf of every Secret key (at most {@code maxCertificates}
+   * keys; negative: not published) when it watches Secrets. Closed with this watch.
+   */
+  public PeerNamePublisher publish(KubernetesClient client, String name, int maxPeers,
+      int maxCertificates) {
+    boolean naming = health.containsKey(WatchedResource.ENDPOINTSLICES);
+    boolean leaves = maxCertificates >= 0 && (health.containsKey(WatchedResource.SECRETS)
+        || health.containsKey(WatchedResource.OPAQUE_SECRETS));
+    PeerNamePublisher p = new PeerNamePublisher(client, namespace, name, maxPeers,
+        java.time.Duration.ofSeconds(2), java.time.Duration.ofSeconds(10),
+        naming ? peers::table : null, leaves ? stored::secretLeaves : null,
+        Math.max(0, maxCertificates));
     publisher = p;
-    peers.onChange(p::changed);
-    p.changed(); // an empty namespace still gets its (empty) table
+    if (naming) {
+      peers.onChange(p::changed);
+    }
+    if (leaves) {
+      stored.onSecretLeavesChange(p::changed);
+    }
+    p.changed(); // an empty namespace still gets its (empty) tables
     return p;
   }
 

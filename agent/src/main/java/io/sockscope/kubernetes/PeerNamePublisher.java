@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.sockscope.peers.PeerNameTable;
+import io.sockscope.tls.SecretFingerprints;
 import io.sockscope.util.RateLimitedLog;
 import java.time.Duration;
 import java.util.Map;
@@ -16,9 +17,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * The namespace prober's side of peer naming (docs/kubernetes.md, "Peer names"): writes the
- * address → Service table into one ConfigMap that every sidecar of the namespace mounts, so no
- * sidecar needs API access. Debounced: a rollout changes EndpointSlices many times a second, and
+ * What the namespace prober publishes for the sidecars, in one ConfigMap that every sidecar of the
+ * namespace mounts, so no sidecar needs API access (docs/architecture.md, "Published for the
+ * sidecars"): the address → Service table (key {@code peers}, docs/kubernetes.md, "Peer names")
+ * and the leaf of every Secret key (key {@code certificates}, {@link SecretFingerprints}), which a
+ * sidecar compares with its pod's certificate files. Debounced: a rollout changes EndpointSlices many times a second, and
  * each write is copied to every node's kubelet, so changes within {@code debounce} are written once.
  * A failed write is retried after {@code retry}; the sidecars keep the last table meanwhile.
  */
@@ -31,19 +34,24 @@ public final class PeerNamePublisher implements AutoCloseable {
   private final int maxEntries;
   private final Duration debounce;
   private final Duration retry;
-  private final Supplier<PeerNameTable> table;
+  private final Supplier<PeerNameTable> table; // null: no peers key
+  private final Supplier<SecretFingerprints> certificates; // null: no certificates key
+  private final int maxCertificates;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(
           Thread.ofPlatform().daemon().name("peer-names").factory());
   private final AtomicBoolean pending = new AtomicBoolean();
   private final AtomicLong errors = new AtomicLong();
   private final RateLimitedLog errorLog = RateLimitedLog.perMinute(logger);
-  private volatile String published;
+  private volatile Map<String, String> published;
   private volatile int publishedEntries;
   private volatile int cut;
+  private volatile int publishedCertificates;
+  private volatile int cutCertificates;
 
   PeerNamePublisher(KubernetesClient client, String namespace, String name, int maxEntries,
-      Duration debounce, Duration retry, Supplier<PeerNameTable> table) {
+      Duration debounce, Duration retry, Supplier<PeerNameTable> table,
+      Supplier<SecretFingerprints> certificates, int maxCertificates) {
     this.client = client;
     this.namespace = namespace;
     this.name = name;
@@ -51,9 +59,11 @@ public final class PeerNamePublisher implements AutoCloseable {
     this.debounce = debounce;
     this.retry = retry;
     this.table = table;
+    this.certificates = certificates;
+    this.maxCertificates = maxCertificates;
   }
 
-  /** The table changed: write it within {@code debounce}, once for any number of changes. */
+  /** A table changed: write it within {@code debounce}, once for any number of changes. */
   void changed() {
     schedule(debounce);
   }
@@ -66,15 +76,27 @@ public final class PeerNamePublisher implements AutoCloseable {
 
   private void publish() {
     pending.set(false);
-    PeerNameTable.Formatted f = table.get().format(maxEntries);
-    cut = f.cut();
-    if (f.text().equals(published)) {
+    Map<String, String> data = new java.util.TreeMap<>();
+    PeerNameTable.Formatted f = null;
+    SecretFingerprints.Formatted c = null;
+    if (table != null) {
+      f = table.get().format(maxEntries);
+      cut = f.cut();
+      data.put(PeerNameTable.KEY, f.text());
+    }
+    if (certificates != null) {
+      c = certificates.get().format(maxCertificates);
+      cutCertificates = c.cut();
+      data.put(SecretFingerprints.KEY, c.text());
+    }
+    if (data.equals(published)) {
       return;
     }
     try {
-      write(f.text());
-      published = f.text();
-      publishedEntries = f.entries();
+      write(data);
+      published = Map.copyOf(data);
+      publishedEntries = f == null ? 0 : f.entries();
+      publishedCertificates = c == null ? 0 : c.entries();
     } catch (KubernetesClientException e) {
       errors.incrementAndGet();
       errorLog.log(System.Logger.Level.WARNING, "write", "peer names: cannot write ConfigMap " + namespace + "/" + name
@@ -89,10 +111,10 @@ public final class PeerNamePublisher implements AutoCloseable {
   }
 
   /** Patch when it exists (get + patch on this one name), create otherwise. */
-  private void write(String text) {
+  private void write(Map<String, String> data) {
     var resource = client.configMaps().inNamespace(namespace).withName(name);
     if (resource.get() != null) {
-      resource.edit(c -> new ConfigMapBuilder(c).withData(Map.of(PeerNameTable.KEY, text)).build());
+      resource.edit(c -> new ConfigMapBuilder(c).withData(data).build());
       return;
     }
     ConfigMap cm = new ConfigMapBuilder()
@@ -100,7 +122,7 @@ public final class PeerNamePublisher implements AutoCloseable {
         .addToLabels("app.kubernetes.io/managed-by", "sockscope")
         .addToLabels("app.kubernetes.io/component", "peer-names")
         .endMetadata()
-        .withData(Map.of(PeerNameTable.KEY, text))
+        .withData(data)
         .build();
     client.configMaps().inNamespace(namespace).resource(cm).create();
   }
@@ -133,6 +155,16 @@ public final class PeerNamePublisher implements AutoCloseable {
   /** Addresses left out of the last table by {@code kubernetes.peerNamesMax} or the 1 MiB limit. */
   public int cutEntries() {
     return cut;
+  }
+
+  /** Secret keys in the last certificate table written. */
+  public int publishedCertificates() {
+    return publishedCertificates;
+  }
+
+  /** Secret keys left out of it by {@code kubernetes.publishedCertificatesMax} or its 96 KiB. */
+  public int cutCertificates() {
+    return cutCertificates;
   }
 
   public long errors() {

@@ -3,8 +3,9 @@ package io.sockscope.kubernetes;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.sockscope.tls.CertificateContainers;
+import io.sockscope.tls.CertificateFile;
 import io.sockscope.tls.CertificateFacts;
+import io.sockscope.tls.SecretFingerprints;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -35,6 +36,8 @@ public final class StoredCertificates {
   private final Map<String, List<StoredCert>> byObject = new HashMap<>();
   private final Map<String, String> secretOwners = new HashMap<>();
   private volatile Snapshot snapshot = Snapshot.EMPTY;
+  private volatile SecretFingerprints secretLeaves = SecretFingerprints.EMPTY;
+  private volatile Runnable onChange = () -> {};
 
   StoredCertificates(int max) {
     this.max = max;
@@ -78,7 +81,7 @@ public final class StoredCertificates {
     List<StoredCert> certs = new ArrayList<>();
     pemByKey.forEach((key, pem) -> {
       try {
-        List<X509Certificate> list = CertificateContainers.pem(pem);
+        List<X509Certificate> list = CertificateFile.pem(pem);
         for (int i = 0; i < list.size(); i++) {
           X509Certificate c = list.get(i);
           certs.add(new StoredCert(meta.getNamespace(), kind, meta.getName(), key, i,
@@ -100,6 +103,25 @@ public final class StoredCertificates {
     int kept = Math.min(max, all.size());
     snapshot = new Snapshot(List.copyOf(all.subList(0, kept)), all.size() - kept,
         Map.copyOf(secretOwners));
+    // Not capped here: what is published for the sidecars has its own cap (SecretFingerprints).
+    SecretFingerprints leaves = SecretFingerprints.of(all.stream()
+        .filter(c -> c.kind() == StoredKind.SECRET && c.index() == 0)
+        .map(c -> new SecretFingerprints.Leaf(c.name(), c.key(), c.fingerprintSha256(), c.notAfter()))
+        .toList());
+    if (!leaves.equals(secretLeaves)) {
+      secretLeaves = leaves;
+      onChange.run();
+    }
+  }
+
+  /** The leaf of every Secret key (TLS and Opaque), what the sidecars compare their files with. */
+  public SecretFingerprints secretLeaves() {
+    return secretLeaves;
+  }
+
+  /** Called (on an informer thread; must be quick) when {@link #secretLeaves()} changes. */
+  void onSecretLeavesChange(Runnable r) {
+    onChange = r;
   }
 
   private static String owner(HasMetadata o) {

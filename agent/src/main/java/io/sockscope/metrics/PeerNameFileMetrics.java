@@ -1,5 +1,6 @@
 package io.sockscope.metrics;
 
+import io.sockscope.util.MountedFile;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot.CounterDataPointSnapshot;
@@ -24,7 +25,7 @@ public final class PeerNameFileMetrics implements MultiCollector {
         .dataPoint(GaugeDataPointSnapshot.builder().value(file.size()).build());
     var errors = CounterSnapshot.builder().name("sockscope_peer_names_load_errors")
         .help("Versions of the peer-name file not taken (the last good table stays in use)");
-    for (PeerNameFile.Error e : PeerNameFile.Error.values()) {
+    for (MountedFile.Error e : MountedFile.Error.values()) {
       errors.dataPoint(CounterDataPointSnapshot.builder()
           .labels(Labels.of("reason", e.label())).value(file.errors(e)).build());
     }

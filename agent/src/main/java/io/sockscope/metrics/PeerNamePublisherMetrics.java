@@ -52,8 +52,14 @@ public final class PeerNamePublisherMetrics implements MultiCollector {
         GaugeSnapshot.builder().name("sockscope_peer_names_cut")
             .help("Addresses left out of the published table (kubernetes.peerNamesMax, 1 MiB ConfigMap limit)")
             .dataPoint(gauge(publisher.cutEntries())).build(),
+        GaugeSnapshot.builder().name("sockscope_secret_fingerprints_published")
+            .help("Secret keys whose leaf fingerprint was last written to the ConfigMap for the sidecars")
+            .dataPoint(gauge(publisher.publishedCertificates())).build(),
+        GaugeSnapshot.builder().name("sockscope_secret_fingerprints_cut")
+            .help("Secret keys left out of the published fingerprints (kubernetes.publishedCertificatesMax, 96 KiB)")
+            .dataPoint(gauge(publisher.cutCertificates())).build(),
         CounterSnapshot.builder().name("sockscope_peer_names_publish_errors")
-            .help("Failed writes of the peer-name ConfigMap (retried; the sidecars keep the last table)")
+            .help("Failed writes of the ConfigMap published for the sidecars (retried; they keep the last copy)")
             .dataPoint(CounterDataPointSnapshot.builder().value(publisher.errors()).build()).build());
   }
 

@@ -18,7 +18,7 @@ public record RenderedChart(String yaml, List<HasMetadata> objects) {
   public static final String NAMESPACE = "checkout";
   private static final Pattern DOC_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
 
-  static Path repo() {
+  public static Path repo() {
     Path p = Path.of("").toAbsolutePath();
     while (p != null && !Files.isRegularFile(p.resolve("helm/sockscope/Chart.yaml"))) {
       p = p.getParent();

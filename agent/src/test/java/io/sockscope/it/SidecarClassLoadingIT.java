@@ -50,20 +50,24 @@ class SidecarClassLoadingIT {
   private static List<String> run() throws Exception {
     int port = AgentProcess.freePort();
     Path peers = dir.resolve("peers");
+    // The golden fixture's certificate (made with openssl) and its published Secret fingerprint.
+    Path certificate = Path.of("src/test/resources/fixtures/certs/app.crt").toAbsolutePath();
     new KubeletAtomicWriter(peers).write(Map.of("peers",
-        "# sockscope peer names v1: <ip> <service>.<namespace>\n127.0.0.1 self.ns\n"));
+        "# sockscope peer names v1: <ip> <service>.<namespace>\n127.0.0.1 self.ns\n",
+        "certificates", Files.readString(certificate.resolveSibling("certificates"))));
     Path config = Files.writeString(dir.resolve("config.yaml"), """
         role: sidecar
         port: %d
         kubernetes:
           secrets: false
           peerNamesFile: %s
-        """.formatted(port, peers.resolve("peers")));
+          certificatesFile: %s
+        """.formatted(port, peers.resolve("peers"), peers.resolve("certificates")));
     Path classLog = dir.resolve("classes.log");
     String base = "http://127.0.0.1:" + port;
     List<String> cmd = List.of(AgentProcess.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx64m",
         "-Xlog:class+load=info:file=" + classLog, "-jar", AgentProcess.jar().toString(),
-        "--config", config.toString());
+        "--config", config.toString(), "--certificate-file", certificate + ",secret=app-tls");
     try (AgentProcess agent = AgentProcess.startCommand(cmd, Map.of(), base);
         HttpClient http = HttpClient.newHttpClient()) {
       agent.awaitReady(Duration.ofSeconds(60));
@@ -74,7 +78,10 @@ class SidecarClassLoadingIT {
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body().length).isPositive();
       }
-      assertThat(agent.get("/").body()).contains("Peer names");
+      assertThat(agent.get("/").body()).contains("Peer names").contains("Certificate files");
+      // checked in the background once started
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+          assertThat(agent.get("/api/v1/snapshot").body()).contains("\"differs\" : \"none\""));
       assertThat(agent.get("/api/v1/snapshot").body()).contains("\"addresses\" : 1");
       assertThat(agent.get("/healthz").statusCode()).isEqualTo(200);
       assertThat(agent.get("/nope").statusCode()).isEqualTo(404);
@@ -86,7 +93,8 @@ class SidecarClassLoadingIT {
         .toList();
     // The log is real: the lean server and the peer-name reader are in it.
     assertThat(classes).contains("io.prometheus.metrics.exporter.httpserver.HTTPServer",
-        "io.sockscope.peers.PeerNameFile", "com.sun.net.httpserver.HttpServer");
+        "io.sockscope.peers.PeerNameFile", "com.sun.net.httpserver.HttpServer",
+        "io.sockscope.tls.CertificateFiles", "io.sockscope.tls.SecretFingerprints");
     return classes;
   }
 }

@@ -27,6 +27,11 @@ public final class KubeletAtomicWriter {
   }
 
   public void write(Map<String, String> payload) throws IOException {
+    write(payload, Map.of());
+  }
+
+  /** Text keys ({@code data}) and binary keys ({@code binaryData}, or a Secret's keystores). */
+  public void write(Map<String, String> payload, Map<String, byte[]> binary) throws IOException {
     Files.createDirectories(dir);
     Path data = dir.resolve("..data");
     Path old = Files.isSymbolicLink(data) ? dir.resolve(Files.readSymbolicLink(data)) : null;
@@ -35,11 +40,16 @@ public final class KubeletAtomicWriter {
     for (var e : payload.entrySet()) {
       Files.writeString(ts.resolve(e.getKey()), e.getValue());
     }
+    for (var e : binary.entrySet()) {
+      Files.write(ts.resolve(e.getKey()), e.getValue());
+    }
     Path tmp = dir.resolve("..data_tmp");
     Files.deleteIfExists(tmp);
     Files.createSymbolicLink(tmp, Path.of(name));
     Files.move(tmp, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    for (String key : payload.keySet()) {
+    var keys = new java.util.TreeSet<>(payload.keySet());
+    keys.addAll(binary.keySet());
+    for (String key : keys) {
       Path link = dir.resolve(key);
       if (!Files.isSymbolicLink(link)) {
         Files.createSymbolicLink(link, Path.of("..data", key));

@@ -1,5 +1,6 @@
 package io.sockscope.peers;
 
+import io.sockscope.util.MountedFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
@@ -22,7 +23,7 @@ class PeerNameFileTest {
     PeerNameFile f = file();
     f.check();
     assertThat(f.nameOf("10.0.0.1")).isEmpty();
-    assertThat(f.errors(PeerNameFile.Error.MALFORMED) + f.errors(PeerNameFile.Error.UNREADABLE)).isZero();
+    assertThat(f.errors(MountedFile.Error.MALFORMED) + f.errors(MountedFile.Error.UNREADABLE)).isZero();
   }
 
   @Test
@@ -54,7 +55,7 @@ class PeerNameFileTest {
     kubelet.write(Map.of(PeerNameTable.KEY, "10.0.0.9 web.ns\nnot-an-ip api.ns\n"));
     f.check();
     f.check(); // the same bad version is not counted twice
-    assertThat(f.errors(PeerNameFile.Error.MALFORMED)).isEqualTo(1);
+    assertThat(f.errors(MountedFile.Error.MALFORMED)).isEqualTo(1);
     assertThat(f.nameOf("10.0.0.1")).contains("api.ns");
     assertThat(f.nameOf("10.0.0.9")).isEmpty(); // nothing of the bad version is used
 

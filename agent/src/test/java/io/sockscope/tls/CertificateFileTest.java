@@ -68,10 +68,10 @@ class CertificateFileTest {
     Path p12 = keystore("PKCS12", "server.p12", "s3cret-p12".toCharArray());
     var entries = CertificateFile.entries(p12, Format.of(p12), KeystorePassword.fromFile(passwordFile));
     assertThat(entries).extracting(CertificateFile.Entry::name)
-        .containsExactly("ca-b", "server", "server#1");
+        .containsExactly("server", "server#1", "ca-b"); // key entries first: the leaf is first
     assertThat(entries).extracting(e -> e.facts().notAfter())
-        .containsExactly(rootB.cert().getNotAfter().toInstant(), days(42),
-            intermediate.cert().getNotAfter().toInstant());
+        .containsExactly(days(42), intermediate.cert().getNotAfter().toInstant(),
+            rootB.cert().getNotAfter().toInstant());
   }
 
   @Test
@@ -81,8 +81,8 @@ class CertificateFileTest {
     Path jks = keystore("JKS", "server.jks", password.toCharArray());
     var facts = CertificateFile.read(jks, Format.of(jks), KeystorePassword.fromEnv(ENV));
     assertThat(facts).extracting(CertificateFacts::fingerprintSha256)
-        .containsExactly(CertificateFacts.sha256(rootB.cert()), CertificateFacts.sha256(leaf.cert()),
-            CertificateFacts.sha256(intermediate.cert()));
+        .containsExactly(CertificateFacts.sha256(leaf.cert()),
+            CertificateFacts.sha256(intermediate.cert()), CertificateFacts.sha256(rootB.cert()));
   }
 
   @Test

@@ -92,6 +92,11 @@ final class TestTlsServer implements AutoCloseable {
     }
 
     TestTlsServer start() throws Exception {
+      return startOn(0);
+    }
+
+    /** On {@code port} (0: any), as a restarted application takes its port again. */
+    TestTlsServer startOn(int port) throws Exception {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(null, null);
       ks.setKeyEntry(
@@ -110,7 +115,7 @@ final class TestTlsServer implements AutoCloseable {
       SSLServerSocket s =
           (SSLServerSocket)
               ctx.getServerSocketFactory()
-                  .createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+                  .createServerSocket(port, 50, InetAddress.getLoopbackAddress());
       if (protocols != null) {
         s.setEnabledProtocols(protocols);
       }
