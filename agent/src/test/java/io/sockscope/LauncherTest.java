@@ -70,21 +70,21 @@ class LauncherTest {
     for (String[] args : List.of(new String[] {"--role", "namespace-prober"},
         new String[] {"--role=namespace-prober"})) {
       List<String> argv = launch(Map.of(), args);
-      assertThat(argv).contains("-XX:TieredStopAtLevel=4", heap("64m"))
+      assertThat(argv).contains("-XX:-TieredCompilation", heap("48m"))
           .doesNotContain("-XX:TieredStopAtLevel=1", "-Xmx32m");
     }
     Path config = Files.writeString(dir.resolve("c.yaml"), "# prober\nrole: \"namespace-prober\"\n");
     assertThat(launch(Map.of(), "--config", config.toString()))
-        .contains("-XX:TieredStopAtLevel=4", heap("64m"));
+        .contains("-XX:-TieredCompilation", heap("48m"));
     // The command line wins over the file, as in the agent.
     assertThat(launch(Map.of(), "--config", config.toString(), "--role", "sidecar"))
         .contains("-XX:TieredStopAtLevel=1", heap("32m"));
     for (String role : List.of("sidecar", "injector", "local")) {
       assertThat(launch(Map.of(), "--role", role))
-          .contains("-XX:TieredStopAtLevel=1", heap("32m")).doesNotContain("-XX:TieredStopAtLevel=4");
+          .contains("-XX:TieredStopAtLevel=1", heap("32m")).doesNotContain("-XX:-TieredCompilation");
     }
     assertThat(launch(Map.of("SOCKSCOPE_HEAP", "96m"), "--role", "namespace-prober"))
-        .contains("-Xmx96m").doesNotContain("-Xmx64m");
+        .contains("-Xmx96m").doesNotContain("-Xmx48m");
   }
 
   /** The default heap option: {@code size} without a memory limit, else the share of the limit. */
