@@ -35,6 +35,8 @@ COPY --from=runtime /opt/sockscope /opt/sockscope
 # own flags and the very runtime and jar files that will run (the JVM refuses a cache made with
 # another JDK, another jar or incompatible flags; a different heap size is fine). The agent exits
 # on SIGTERM and the JVM writes the cache then. bash's /dev/tcp polls /readyz (no curl here).
+# Trained in the default role (C1 flags); the namespace prober's C2 flags (bin/sockscope) use it
+# as it is ("Using AOT-linked classes: true" with -XX:-TieredCompilation, docs/performance.md).
 SHELL ["/bin/bash", "-c"]
 RUN export JAVA_HOME=/opt/sockscope/jre SOCKSCOPE_JAR=/opt/sockscope/sockscope.jar; \
     SOCKSCOPE_JAVA_OPTS="-XX:AOTCacheOutput=/opt/sockscope/sockscope.aot" \
