@@ -34,11 +34,13 @@ COPY --from=runtime /opt/sockscope /opt/sockscope
 # AOT caches trained here, in the final stage, each on one real start-up through the launcher with
 # its own flags and the very runtime and jar files that will run (the JVM refuses a cache made with
 # another JDK, another jar or incompatible flags; a different heap size is fine). One per role
-# (bin/sockscope picks <cache>-<role>.aot for --role <role>): sockscope.aot in the default role, and
+# (bin/sockscope picks <cache>-<role>.aot in role <role>): sockscope.aot in the default role, and
 # sockscope-sidecar.aot on the sidecar role exactly as the chart runs it (--role sidecar, a config
 # file, a peer-name file laid out as the kubelet writes it): a cache of the sidecar's classes only
 # touches fewer pages in every pod (docs/performance.md). The agent exits on SIGTERM and the JVM
 # writes the cache then. bash's /dev/tcp polls /readyz and scrapes /metrics once (no curl here).
+# The namespace prober runs C2 (bin/sockscope) and uses sockscope.aot as it is ("Using AOT-linked
+# classes: true" with -XX:-TieredCompilation, docs/performance.md).
 SHELL ["/bin/bash", "-c"]
 RUN export JAVA_HOME=/opt/sockscope/jre SOCKSCOPE_JAR=/opt/sockscope/sockscope.jar; \
     get() { (exec 3<>/dev/tcp/127.0.0.1/19102 && printf 'GET %s HTTP/1.0\r\n\r\n' "$1" >&3 \

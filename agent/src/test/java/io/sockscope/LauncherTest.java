@@ -64,6 +64,39 @@ class LauncherTest {
     assertThat(argv).noneMatch(a -> a.startsWith("-XX:AOTCache"));
   }
 
+  /** The namespace prober's handshakes run C2 (docs/performance.md, "JIT and heap per role"). */
+  @Test
+  void theNamespaceProberGetsC2AndALargerHeapTheOtherRolesC1() throws Exception {
+    for (String[] args : List.of(new String[] {"--role", "namespace-prober"},
+        new String[] {"--role=namespace-prober"})) {
+      List<String> argv = launch(Map.of(), args);
+      assertThat(argv).contains("-XX:-TieredCompilation", heap("48m"))
+          .doesNotContain("-XX:TieredStopAtLevel=1", "-Xmx32m");
+    }
+    Path config = Files.writeString(dir.resolve("c.yaml"), "# prober\nrole: \"namespace-prober\"\n");
+    assertThat(launch(Map.of(), "--config", config.toString()))
+        .contains("-XX:-TieredCompilation", heap("48m"));
+    // The command line wins over the file, as in the agent.
+    assertThat(launch(Map.of(), "--config", config.toString(), "--role", "sidecar"))
+        .contains("-XX:TieredStopAtLevel=1", heap("32m"));
+    for (String role : List.of("sidecar", "injector", "local")) {
+      assertThat(launch(Map.of(), "--role", role))
+          .contains("-XX:TieredStopAtLevel=1", heap("32m")).doesNotContain("-XX:-TieredCompilation");
+    }
+    assertThat(launch(Map.of("SOCKSCOPE_HEAP", "96m"), "--role", "namespace-prober"))
+        .contains("-Xmx96m").doesNotContain("-Xmx48m");
+  }
+
+  /** The default heap option: {@code size} without a memory limit, else the share of the limit. */
+  private static String heap(String size) throws Exception {
+    Path v2 = Path.of("/sys/fs/cgroup/memory.max");
+    Path v1 = Path.of("/sys/fs/cgroup/memory/memory.limit_in_bytes");
+    String limit = Files.isReadable(v2) ? Files.readString(v2).trim()
+        : Files.isReadable(v1) ? Files.readString(v1).trim() : "max";
+    boolean limited = limit.matches("[0-9]+") && Long.parseLong(limit) < (1L << 40);
+    return limited ? "-XX:MaxRAMPercentage=35" : "-Xmx" + size;
+  }
+
   @Test
   void heapComesFromSockscopeHeapAndExtraOptionsComeLast() throws Exception {
     List<String> argv = launch(Map.of("SOCKSCOPE_HEAP", "48m", "SOCKSCOPE_JAVA_OPTS", "-Xmx50m -Dx=1"));

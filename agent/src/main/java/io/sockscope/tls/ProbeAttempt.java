@@ -11,6 +11,8 @@ final class ProbeAttempt {
   final ProbeTarget target;
   final Instant started;
   final long deadline;
+  /** The named groups the ClientHello offers ({@link KeyShares}); null = the JDK's list. */
+  final String[] namedGroups;
   FailureStage stage;
   FailureReason reason;
   String detail;
@@ -23,10 +25,11 @@ final class ProbeAttempt {
   String cipher;
   Instant clientCertNotAfter;
 
-  ProbeAttempt(ProbeTarget target, Instant started, long deadline) {
+  ProbeAttempt(ProbeTarget target, Instant started, long deadline, String[] namedGroups) {
     this.target = target;
     this.started = started;
     this.deadline = deadline;
+    this.namedGroups = namedGroups;
   }
 
   long remainingNanos() {

@@ -53,6 +53,7 @@ public final class TlsProber implements AutoCloseable {
   private final Clock clock;
   private final Resolver resolver;
   private final Map<List<Path>, TrustAnchors> perTarget = new ConcurrentHashMap<>();
+  private final KeyShares keyShares = new KeyShares();
   private final ScheduledExecutorService watchdog =
       Executors.newSingleThreadScheduledExecutor(
           r -> Thread.ofPlatform().daemon().name("tls-deadline").unstarted(r));
@@ -77,15 +78,26 @@ public final class TlsProber implements AutoCloseable {
    * (the {@code /probe} endpoint resolves once, checks the addresses, then pins them).
    */
   public ProbeResult probe(ProbeTarget target, Duration timeout, InetAddress pinned) {
-    ProbeAttempt a =
-        new ProbeAttempt(target, clock.instant(), System.nanoTime() + timeout.toNanos());
+    var started = clock.instant();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String[] groups = keyShares.groupsFor(target);
+    ProbeAttempt a = attempt(new ProbeAttempt(target, started, deadline, groups), pinned);
+    if (groups != null && KeyShares.needsAllGroups(a) && !a.expired()) {
+      // What the one key share may have caused is not the server's fault: ask as before.
+      keyShares.useAllGroups(target);
+      a = attempt(new ProbeAttempt(target, started, deadline, null), pinned);
+    }
+    return a.result(clock.instant());
+  }
+
+  private ProbeAttempt attempt(ProbeAttempt a, InetAddress pinned) {
     try {
       run(a, pinned);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       a.fail(FailureStage.RESOLVE, FailureReason.TIMEOUT, "interrupted");
     }
-    return a.result(clock.instant());
+    return a;
   }
 
   private void run(ProbeAttempt a, InetAddress pinned) throws InterruptedException {
@@ -226,6 +238,9 @@ public final class TlsProber implements AutoCloseable {
           (SSLSocket) ctx.getSocketFactory().createSocket(raw, sni, a.target.port(), true);
       var params = ssl.getSSLParameters();
       params.setServerNames(sniFor(a.target));
+      if (a.namedGroups != null) {
+        params.setNamedGroups(a.namedGroups);
+      }
       ssl.setSSLParameters(params);
       ssl.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(a.remainingNanos())));
       long start = System.nanoTime();

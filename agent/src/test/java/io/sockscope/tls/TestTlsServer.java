@@ -24,6 +24,8 @@ final class TestTlsServer implements AutoCloseable {
   private final ServerSocket server;
   private final List<Socket> open = new CopyOnWriteArrayList<>();
   private final Thread acceptor;
+  private final java.util.concurrent.atomic.AtomicInteger accepted =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private TestTlsServer(ServerSocket server, Duration delay, boolean tls) {
     this.server = server;
@@ -54,6 +56,7 @@ final class TestTlsServer implements AutoCloseable {
     private boolean needClientAuth;
     private Duration delay = Duration.ZERO;
     private X509Certificate clientCa;
+    private String[] namedGroups;
 
     Builder(TestCa.Issued leaf) {
       this.leaf = leaf;
@@ -73,6 +76,12 @@ final class TestTlsServer implements AutoCloseable {
     Builder needClientAuth(X509Certificate trustedClientCa) {
       needClientAuth = true;
       clientCa = trustedClientCa;
+      return this;
+    }
+
+    /** Only these named groups (JSSE names, e.g. "secp256r1"), as a server without x25519. */
+    Builder namedGroups(String... g) {
+      namedGroups = g;
       return this;
     }
 
@@ -111,12 +120,22 @@ final class TestTlsServer implements AutoCloseable {
         s.setEnabledProtocols(protocols);
       }
       s.setNeedClientAuth(needClientAuth);
+      if (namedGroups != null) {
+        var params = s.getSSLParameters();
+        params.setNamedGroups(namedGroups);
+        s.setSSLParameters(params);
+      }
       return new TestTlsServer(s, delay, true);
     }
   }
 
   int port() {
     return server.getLocalPort();
+  }
+
+  /** TCP connections accepted so far. */
+  int accepted() {
+    return accepted.get();
   }
 
   private void accept(Duration delay, boolean tls) {
@@ -126,6 +145,7 @@ final class TestTlsServer implements AutoCloseable {
         s.setTcpNoDelay(
             true); // as nginx, Go and Envoy do: no Nagle stall inside the handshake flight
         open.add(s);
+        accepted.incrementAndGet();
         if (tls) {
           Thread.ofVirtual().start(() -> serve((SSLSocket) s, delay));
         }
