@@ -38,6 +38,7 @@ public final class Agent implements AutoCloseable {
   /** Starts every feature of {@code config.role()} and the HTTP server. */
   public static Agent start(AgentConfig config, boolean demo) {
     io.sockscope.tls.ChainLimit.apply(config.tls().maxChainLength()); // before any TLS context
+    SocketsFeature.prepare(config); // netlink linking overlaps the rest of the start-up
     Agent agent = new Agent();
     try {
       if (demo) {

@@ -41,6 +41,20 @@ final class SocketsFeature implements Feature {
     checkReadable(Path.of(config.procRoot()));
   }
 
+  /**
+   * Starts linking the netlink calls in the background when {@code config} will sample sockets
+   * with netlink: called before the rest of the start-up so that both overlap.
+   */
+  static void prepare(AgentConfig config) {
+    SocketsConfig.SourceKind kind = config.sockets().source();
+    boolean netlink = kind == SocketsConfig.SourceKind.NETLINK
+        || (kind == SocketsConfig.SourceKind.AUTO && Path.of(config.procRoot()).equals(Path.of("/proc")));
+    if (config.sockets().enabled() && netlink && config.role() != io.sockscope.config.Role.INJECTOR
+        && System.getProperty("os.name", "").toLowerCase(java.util.Locale.ROOT).startsWith("linux")) {
+      NetlinkSockDiag.linkInBackground();
+    }
+  }
+
   private static void checkReadable(Path procRoot) {
     try {
       KernelCounters.read(procRoot);

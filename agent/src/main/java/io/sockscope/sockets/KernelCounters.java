@@ -16,6 +16,9 @@ import java.util.Map;
  * node-wide and are deliberately not read.
  */
 public final class KernelCounters {
+  // String.split compiles a regex of more than one character on every call; this runs every 2 s.
+  private static final java.util.regex.Pattern SPACES = java.util.regex.Pattern.compile(" +");
+
   private KernelCounters() {}
 
   /** One read of the three files. Counter values are cumulative since the namespace was made. */
@@ -56,8 +59,8 @@ public final class KernelCounters {
       if (i + 1 >= lines.size() || !lines.get(i + 1).startsWith(prefix)) {
         throw new ProcFormatException(source, i + 1, "header without a value line", lines.get(i));
       }
-      String[] names = lines.get(i).split(" +");
-      String[] values = lines.get(i + 1).split(" +");
+      String[] names = SPACES.split(lines.get(i));
+      String[] values = SPACES.split(lines.get(i + 1));
       if (names.length != values.length) {
         throw new ProcFormatException(source, i + 2, names.length + " names but " + values.length + " values", lines.get(i + 1));
       }
@@ -85,7 +88,7 @@ public final class KernelCounters {
       if (!line.startsWith("TCP:")) {
         continue;
       }
-      String[] f = line.split(" +");
+      String[] f = SPACES.split(line);
       long inUse = -1;
       long tw = -1;
       for (int k = 1; k + 1 < f.length; k += 2) {

@@ -64,6 +64,13 @@ final class Libc {
     return linker.downcallHandle(fn, fd, Linker.Option.captureCallState("errno"));
   }
 
+  /** Links every call (this class's initializer) and makes one harmless call: close(-1). */
+  static void warmUp() {
+    try (Arena arena = Arena.ofConfined()) {
+      close(newCallState(arena), -1); // EBADF
+    }
+  }
+
   /** A segment that receives errno after each call; one per thread that makes calls. */
   static MemorySegment newCallState(Arena arena) {
     return arena.allocate(CALL_STATE);

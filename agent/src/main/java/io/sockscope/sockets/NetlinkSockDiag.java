@@ -57,6 +57,22 @@ public final class NetlinkSockDiag implements SocketSource {
   }
 
   /**
+   * Links the libc downcalls on a background thread now, so that making their stubs (~100 ms at
+   * start: the AOT cache holds no downcall stubs) overlaps the rest of the start-up instead of
+   * delaying the first dump, which readiness waits for. What fails here fails again, and is
+   * reported, in {@link #open}.
+   */
+  public static void linkInBackground() {
+    Thread.ofPlatform().name("netlink-link").daemon().start(() -> {
+      try {
+        Libc.warmUp();
+      } catch (LinkageError | RuntimeException ignored) {
+        // open() reports it
+      }
+    });
+  }
+
+  /**
    * Opens the source and checks it with an empty dump (state mask 0), so that a kernel without
    * inet_diag, a seccomp filter or a non-Linux system fail here rather than at the first sample.
    *

@@ -288,11 +288,25 @@ public final class SocketAggregator implements SocketSink {
 
   private static List<Map.Entry<List<Object>, long[]>> sortedBy(
       Map<List<Object>, long[]> named, java.util.function.ToLongFunction<long[]> weight) {
-    List<Map.Entry<List<Object>, long[]>> sorted = new ArrayList<>(named.entrySet());
-    // Heaviest first; ties by name so the chosen top K is stable between scrapes.
-    sorted.sort(Comparator.<Map.Entry<List<Object>, long[]>>comparingLong(e -> -weight.applyAsLong(e.getValue()))
-        .thenComparing(e -> e.getKey().toString()));
+    // Heaviest first; ties by name so the chosen top K is stable between scrapes. Weight and name
+    // are computed once per entry, not per comparison: formatting the name in the comparator made
+    // this sort the sampler's largest allocation (docs/performance.md, "The lean sidecar").
+    List<Ranked> ranked = new ArrayList<>(named.size());
+    for (Map.Entry<List<Object>, long[]> e : named.entrySet()) {
+      ranked.add(new Ranked(weight.applyAsLong(e.getValue()), e.getKey().toString(), e));
+    }
+    ranked.sort(Comparator.comparingLong(Ranked::negWeight).thenComparing(Ranked::name));
+    List<Map.Entry<List<Object>, long[]>> sorted = new ArrayList<>(ranked.size());
+    for (Ranked r : ranked) {
+      sorted.add(r.entry());
+    }
     return sorted;
+  }
+
+  private record Ranked(long weight, String name, Map.Entry<List<Object>, long[]> entry) {
+    long negWeight() {
+      return -weight;
+    }
   }
 
   private static long total(long[] c) {
