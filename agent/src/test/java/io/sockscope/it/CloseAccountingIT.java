@@ -78,14 +78,34 @@ class CloseAccountingIT {
             + SERVER_LOCAL + SERVER_PEER + SERVER_RESET);
   }
 
+  /**
+   * Local closes whose TIME_WAIT twin a stale ACK's reset killed before any dump saw it (TIME-WAIT
+   * assassination, docs/sockets.md "Limits": 0-12 of the 2,150 per run here). The kernel's TW
+   * counter keeps their number exact, so the totals per initiator are exact; which ended
+   * connection each one was is inferred from its destination's other ends, and a run of CI put one
+   * of them on a server connection (client local 1,999, server local 151). Per role and per
+   * destination the split may therefore be off by at most this many (0.1 %, the issue's bound).
+   */
+  private static final double MISPLACED = 0.001 * (LOCAL_CLIENT + SERVER_LOCAL);
+
+  @Test
+  void totalsPerInitiatorAreExact() {
+    // Every end told by a twin, the kernel's TW count, its final tcp_info or a CLOSE_WAIT sighting.
+    assertThat(closes("local", "client") + closes("local", "server") - scrapes("local"))
+        .as(this::describe).isEqualTo(LOCAL_CLIENT + SERVER_LOCAL);
+    assertThat(closes("peer", "client") + closes("peer", "server") - scrapes("peer"))
+        .as(this::describe).isEqualTo(PEER_CLIENT + HELD + SERVER_PEER);
+  }
+
   @Test
   void clientClosesAreExact() {
-    // Exact: a local close's TIME_WAIT twin is looked up the moment its event arrives, before a
-    // reset can kill it (see docs/sockets.md, "Limits"); every other end is told by its final
-    // tcp_info or a dump's sighting in CLOSE_WAIT.
-    assertThat(closes("local", "client")).as(this::describe).isEqualTo(LOCAL_CLIENT);
+    // Exact but for a killed twin's connection (MISPLACED); every other end is told by its twin,
+    // its final tcp_info or a dump's sighting in CLOSE_WAIT.
+    assertThat(closes("local", "client")).as(this::describe)
+        .isBetween(LOCAL_CLIENT - MISPLACED, LOCAL_CLIENT + MISPLACED);
     // The peer closed first: the sub-millisecond ones, the held ones and the leaked CLOSE_WAITs.
-    assertThat(closes("peer", "client")).as(this::describe).isEqualTo(PEER_CLIENT + HELD);
+    assertThat(closes("peer", "client")).as(this::describe)
+        .isBetween(PEER_CLIENT + HELD - MISPLACED, PEER_CLIENT + HELD + MISPLACED);
     assertThat(closes("reset", "client")).as(this::describe).isEqualTo(RESET_CLIENT + CLIENT_ABORT);
     assertThat(closes("unknown", "client")).isZero();
   }
@@ -101,25 +121,27 @@ class CloseAccountingIT {
     // The scrapes themselves are server connections of the pod (the agent's port, from the test's
     // address): the agent counts their ends too, per destination, so they are taken from there
     // rather than guessed (more of them end on a loaded machine).
-    assertThat(closes("local", "server") - scrapes("local")).as(this::describe).isEqualTo(SERVER_LOCAL);
-    assertThat(closes("peer", "server") - scrapes("peer")).as(this::describe).isEqualTo(SERVER_PEER);
+    assertThat(closes("local", "server") - scrapes("local")).as(this::describe)
+        .isBetween(SERVER_LOCAL - MISPLACED, SERVER_LOCAL + MISPLACED);
+    assertThat(closes("peer", "server") - scrapes("peer")).as(this::describe)
+        .isBetween(SERVER_PEER - MISPLACED, SERVER_PEER + MISPLACED);
     assertThat(closes("reset", "server") - scrapes("reset")).as(this::describe).isEqualTo(SERVER_RESET);
     assertThat(closes("unknown", "server")).isZero();
   }
 
   @Test
   void perDestinationCountsAreExact() {
-    assertThat(perDestination("7101", "local")).as(this::describe).isEqualTo(LOCAL_CLIENT);
-    assertThat(perDestination("7102", "peer")).isEqualTo(PEER_CLIENT);
-    assertThat(perDestination("7103", "peer")).isEqualTo(HELD);
+    assertThat(perDestination("7101", "local")).as(this::describe).isBetween(LOCAL_CLIENT - MISPLACED, (double) LOCAL_CLIENT);
+    assertThat(perDestination("7102", "peer")).isBetween(PEER_CLIENT - MISPLACED, (double) PEER_CLIENT);
+    assertThat(perDestination("7103", "peer")).isBetween(HELD - MISPLACED, (double) HELD);
     assertThat(perDestination("7104", "reset")).isEqualTo(RESET_CLIENT);
     // A server connection's destination is the client's address and the pod's listening port.
-    assertThat(perDestination("8101", "local")).isEqualTo(SERVER_LOCAL);
-    assertThat(perDestination("8102", "peer")).isEqualTo(SERVER_PEER);
+    assertThat(perDestination("8101", "local")).isBetween(SERVER_LOCAL - MISPLACED, (double) SERVER_LOCAL);
+    assertThat(perDestination("8102", "peer")).isBetween(SERVER_PEER - MISPLACED, (double) SERVER_PEER);
     assertThat(perDestination("8103", "reset")).isEqualTo(SERVER_RESET);
     for (String port : new String[] {"7101", "7102", "7103", "7104", "8101", "8102", "8103"}) {
       double total = m.sum("sockscope_tcp_peer_closes_total", "peer", PEER, "port", port);
-      // nothing counted under another initiator: each destination ends one way only
+      // every end of each destination counted once, whatever initiator it was given
       assertThat(total).as(port).isEqualTo(switch (port) {
         case "7101" -> LOCAL_CLIENT;
         case "7102" -> PEER_CLIENT;
