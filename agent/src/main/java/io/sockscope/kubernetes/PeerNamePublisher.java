@@ -1,5 +1,6 @@
 package io.sockscope.kubernetes;
 
+import io.sockscope.util.CappedLines;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -77,8 +78,8 @@ public final class PeerNamePublisher implements AutoCloseable {
   private void publish() {
     pending.set(false);
     Map<String, String> data = new java.util.TreeMap<>();
-    PeerNameTable.Formatted f = null;
-    SecretFingerprints.Formatted c = null;
+    CappedLines f = null;
+    CappedLines c = null;
     if (table != null) {
       f = table.get().format(maxEntries);
       cut = f.cut();

@@ -1,7 +1,8 @@
 package io.sockscope.peers;
 
+import io.sockscope.util.CappedLines;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -36,23 +37,11 @@ public record PeerNameTable(Map<String, String> names) implements PeerNames {
     return names.size();
   }
 
-  /** The file text and how many entries did not fit. */
-  public record Formatted(String text, int entries, int cut) {}
-
   /** The file text: sorted by address, at most {@code maxEntries} entries and {@link #MAX_BYTES}. */
-  public Formatted format(int maxEntries) {
-    StringBuilder b = new StringBuilder(HEADER).append('\n');
-    int written = 0;
-    for (var e : new TreeMap<>(names).entrySet()) {
-      String line = e.getKey() + " " + e.getValue() + "\n";
-      if (written >= maxEntries
-          || b.length() + line.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-        break;
-      }
-      b.append(line);
-      written++;
-    }
-    return new Formatted(b.toString(), written, names.size() - written);
+  public CappedLines format(int maxEntries) {
+    List<String> lines = new TreeMap<>(names).entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue()).toList();
+    return CappedLines.of(HEADER, lines, maxEntries, MAX_BYTES);
   }
 
   /**

@@ -1,6 +1,6 @@
 package io.sockscope.tls;
 
-import java.nio.charset.StandardCharsets;
+import io.sockscope.util.CappedLines;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -62,26 +62,14 @@ public record SecretFingerprints(Map<String, Leaf> leaves) {
     return leaves.size();
   }
 
-  /** The file text and how many leaves did not fit. */
-  public record Formatted(String text, int entries, int cut) {}
-
   /** Sorted by Secret then key, at most {@code maxEntries} lines and {@link #MAX_BYTES}. */
-  public Formatted format(int maxEntries) {
-    StringBuilder b = new StringBuilder(HEADER).append('\n');
-    List<Leaf> sorted = new ArrayList<>(leaves.values());
-    sorted.sort(Comparator.comparing(Leaf::secret).thenComparing(Leaf::key));
-    int written = 0;
-    for (Leaf l : sorted) {
-      String line = l.secret() + " " + l.key() + " " + l.fingerprintSha256() + " "
-          + l.notAfter().getEpochSecond() + "\n";
-      if (written >= maxEntries
-          || b.length() + line.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-        break;
-      }
-      b.append(line);
-      written++;
-    }
-    return new Formatted(b.toString(), written, sorted.size() - written);
+  public CappedLines format(int maxEntries) {
+    List<String> lines = leaves.values().stream()
+        .sorted(Comparator.comparing(Leaf::secret).thenComparing(Leaf::key))
+        .map(l -> l.secret() + " " + l.key() + " " + l.fingerprintSha256() + " "
+            + l.notAfter().getEpochSecond())
+        .toList();
+    return CappedLines.of(HEADER, lines, maxEntries, MAX_BYTES);
   }
 
   /**
