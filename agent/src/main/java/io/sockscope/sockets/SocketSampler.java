@@ -51,6 +51,7 @@ public final class SocketSampler implements AutoCloseable {
   private volatile boolean dumped;
   private EphemeralPorts ephemeral = EphemeralPorts.LINUX_DEFAULT;
   private KernelCounters.Sample countersAtDump;
+  private KernelCounters.Sample timeWaitAtDump;
   private long[] establishedAtDump = new long[SocketSnapshot.ROLES];
   private long[] openAtDump = new long[SocketSnapshot.ROLES];
   private long socketsAtDump = -1;
@@ -158,11 +159,11 @@ public final class SocketSampler implements AutoCloseable {
 
   private KernelCounters.Sample countersAfterBegin() {
     try {
-      counters = KernelCounters.read(settings.procRoot());
+      return counters = KernelCounters.read(settings.procRoot());
     } catch (IOException | RuntimeException e) {
-      fail(SamplerListener.Tier.COUNTERS, e); // the tier-0 read of this tick stands in
+      fail(SamplerListener.Tier.COUNTERS, e);
+      return null; // the tier-0 read of this tick stands in
     }
-    return counters;
   }
 
   /** Tier 1: one dump, folded into a snapshot; close closes reconciled with the MIB deltas. */
@@ -176,10 +177,12 @@ public final class SocketSampler implements AutoCloseable {
     try {
       long loss = events == null ? 0 : events.lossEpoch(); // before begin() drains the ring
       aggregator.begin(t0 / 1_000_000_000L, ephemeral, source.reportsListenLimit());
-      // With events, the counters are read once begin() has taken the events to settle, not
-      // before: each close those events tell is then in the counts they are compared with
-      // (CloseTracker's TIME_WAIT count against its local closes).
-      KernelCounters.Sample mib = events == null ? counters : countersAfterBegin();
+      KernelCounters.Sample mib = counters; // this tick's, read before begin()
+      // With events, TIME_WAIT entries are read again once begin() has taken the events to
+      // settle: each local close those events tell is then in the count CloseTracker compares
+      // them with. Only that count: the other counters stay read before begin(), which is what
+      // the ends in flight during the walk (events the next dump takes) are balanced against.
+      KernelCounters.Sample afterBegin = events == null ? null : countersAfterBegin();
       source.dump(TcpState.ALL_STATES, aggregator);
       long took = System.nanoTime() - t0;
       boolean baseline = tracker.isBaseline();
@@ -189,8 +192,10 @@ public final class SocketSampler implements AutoCloseable {
       boolean haveDeltas = mib != null && countersAtDump != null;
       if (!baseline && tracker.eventsMode()) {
         if (haveDeltas) {
+          KernelCounters.Sample a = afterBegin != null && timeWaitAtDump != null ? timeWaitAtDump : countersAtDump;
+          KernelCounters.Sample b = afterBegin != null && timeWaitAtDump != null ? afterBegin : mib;
           tracker.reconcileEvents(opened(countersAtDump, mib), minus(open, openAtDump),
-              delta(countersAtDump, mib, KernelEvent.TIME_WAIT_ENTERED) + delta(countersAtDump, mib, KernelEvent.TIME_WAIT_OVERFLOW),
+              delta(a, b, KernelEvent.TIME_WAIT_ENTERED) + delta(a, b, KernelEvent.TIME_WAIT_OVERFLOW),
               delta(countersAtDump, mib, KernelEvent.ESTAB_RESETS), delta(countersAtDump, mib, KernelEvent.ATTEMPT_FAILS),
               loss != lossAtDump);
         } else {
@@ -203,6 +208,7 @@ public final class SocketSampler implements AutoCloseable {
       }
       lossAtDump = loss;
       countersAtDump = mib;
+      timeWaitAtDump = afterBegin;
       establishedAtDump = established;
       openAtDump = open;
       socketsAtDump = mib == null ? -1 : mib.inUse() + mib.timeWait();
