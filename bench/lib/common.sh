@@ -109,25 +109,28 @@ measure() {
     'BEGIN { printf "%7d %8.1f %8.1f %8.1f %7.2f %8d %6d\n", r, rss / 1024, hwm / 1024, a / 1024, 100 * dc / hz / (w / 1e9), s, t }'
 }
 
-# breakdown_snapshot PID: "tid ticks name" per thread, then "gc YGC FGC" (jstat; -1 without it).
+# breakdown_snapshot PID: "tid utime stime name" per thread, then "gc YGC FGC" (jstat).
 breakdown_snapshot() {
   local t
   for t in /proc/"$1"/task/*; do
-    # comm may hold spaces: the ticks are fields 14 and 15 after the ")" that closes it
-    echo "${t##*/} $(sed 's/.*) //' "$t/stat" | awk '{print $12 + $13}') $(tr ' ' _ <"$t/comm")"
+    # comm may hold spaces: utime and stime are fields 14 and 15, the 12th and 13th after the ")"
+    echo "${t##*/} $(sed 's/.*) //' "$t/stat" | awk '{print $12, $13}') $(tr ' ' _ <"$t/comm")"
   done 2>/dev/null
   "$JAVA_HOME/bin/jstat" -gc "$1" 2>/dev/null | awk 'NR == 2 {print "gc", $(NF-6), $(NF-4)}' || echo "gc -1 -1"
 }
 
-# breakdown_report WINDOW_NS: the per-thread-name CPU and the collections between threads.0 and .1.
+# breakdown_report WINDOW_NS: per thread name, % of a core (user + system) between threads.0 and
+# .1, and the collections.
 breakdown_report() {
   awk -v hz="$clk_tck" -v w="$1" '
     FNR == 1 { f++ }
     $1 == "gc" { g[f] = $2; fg[f] = $3; next }
-    f == 1 { t0[$1] = $2; next }
-    { by[$3] += $2 - ($1 in t0 ? t0[$1] : 0) }
+    f == 1 { u0[$1] = $2; s0[$1] = $3; next }
+    { u[$4] += $2 - ($1 in u0 ? u0[$1] : 0); s[$4] += $3 - ($1 in s0 ? s0[$1] : 0) }
     END {
-      for (n in by) if (by[n] > 0) printf "  %-24s %6.2f %%\n", n, 100 * by[n] / hz / (w / 1e9) | "sort -k2 -rn"
+      k = 100 / hz / (w / 1e9)
+      for (n in u) if (u[n] + s[n] > 0)
+        printf "  %-24s %6.2f %%  (user %.2f, system %.2f)\n", n, k * (u[n] + s[n]), k * u[n], k * s[n] | "sort -k2 -rn"
       close("sort -k2 -rn")
       printf "  young GCs %d, full GCs %d in %.0f s\n", g[2] - g[1], fg[2] - fg[1], w / 1e9
     }' "$tmp/threads.0" "$tmp/threads.1"
