@@ -98,7 +98,7 @@ measure() {
   done
   c1=$(cpu_ticks "$pid"); w1=$(date +%s%N)
   [[ -n ${BREAKDOWN:-} ]] && breakdown_snapshot "$pid" >"$tmp/threads.1" \
-    && breakdown_report "$((w1 - w0))" >>"$BREAKDOWN"
+    && breakdown_report >>"$BREAKDOWN"
   ip netns exec "$ns" curl -s "http://127.0.0.1:$port$metrics" >"$tmp/metrics.txt" || true
   scanned=$(awk '$1 == "sockscope_sampler_sockets_scanned" {print $2}' "$tmp/metrics.txt")
   tls_ok=$(awk '$1 ~ /^sockscope_tls_probe_success[{]/ {n += $2} END {print n + 0}' "$tmp/metrics.txt")
@@ -109,30 +109,32 @@ measure() {
     'BEGIN { printf "%7d %8.1f %8.1f %8.1f %7.2f %8d %6d\n", r, rss / 1024, hwm / 1024, a / 1024, 100 * dc / hz / (w / 1e9), s, t }'
 }
 
-# breakdown_snapshot PID: "tid utime stime name" per thread, then "gc YGC FGC" (jstat).
+# breakdown_snapshot PID: "gc YGC FGC" (jstat), "at NOW ns", then "tid on-cpu-ns name" per thread
+# (schedstat: exact, where utime and stime are 10 ms ticks sampled, too coarse for threads that
+# wake briefly).
 breakdown_snapshot() {
   local t
+  "$JAVA_HOME/bin/jstat" -gc "$1" 2>/dev/null | awk 'NR == 2 {print "gc", $(NF-6), $(NF-4); ok = 1} END {if (!ok) print "gc -1 -1"}'
+  echo "at $(date +%s%N) ns"
   for t in /proc/"$1"/task/*; do
-    # comm may hold spaces: utime and stime are fields 14 and 15, the 12th and 13th after the ")"
-    echo "${t##*/} $(sed 's/.*) //' "$t/stat" | awk '{print $12, $13}') $(tr ' ' _ <"$t/comm")"
+    echo "${t##*/} $(cut -d' ' -f1 "$t/schedstat") $(tr ' ' _ <"$t/comm")"
   done 2>/dev/null
-  "$JAVA_HOME/bin/jstat" -gc "$1" 2>/dev/null | awk 'NR == 2 {print "gc", $(NF-6), $(NF-4)}' || echo "gc -1 -1"
 }
 
-# breakdown_report WINDOW_NS: per thread name, % of a core (user + system) between threads.0 and
-# .1, and the collections.
+# breakdown_report: per thread name, % of a core between threads.0 and .1 (threads that started
+# in between count from 0), and the collections.
 breakdown_report() {
-  awk -v hz="$clk_tck" -v w="$1" '
+  awk '
     FNR == 1 { f++ }
     $1 == "gc" { g[f] = $2; fg[f] = $3; next }
-    f == 1 { u0[$1] = $2; s0[$1] = $3; next }
-    { u[$4] += $2 - ($1 in u0 ? u0[$1] : 0); s[$4] += $3 - ($1 in s0 ? s0[$1] : 0) }
+    $1 == "at" { at[f] = $2; w = at[2] - at[1]; next }
+    NF < 3 { next } # a thread that ended while it was read
+    f == 1 { c0[$1] = $2; next }
+    { by[$3] += $2 - ($1 in c0 ? c0[$1] : 0); all += $2 - ($1 in c0 ? c0[$1] : 0) }
     END {
-      k = 100 / hz / (w / 1e9)
-      for (n in u) if (u[n] + s[n] > 0)
-        printf "  %-24s %6.2f %%  (user %.2f, system %.2f)\n", n, k * (u[n] + s[n]), k * u[n], k * s[n] | "sort -k2 -rn"
+      for (n in by) if (100 * by[n] / w >= 0.005) printf "  %-24s %6.2f %%\n", n, 100 * by[n] / w | "sort -k2 -rn"
       close("sort -k2 -rn")
-      printf "  young GCs %d, full GCs %d in %.0f s\n", g[2] - g[1], fg[2] - fg[1], w / 1e9
+      printf "  all threads alive at the end %.2f %%; young GCs %d, full GCs %d in %.0f s\n", 100 * all / w, g[2] - g[1], fg[2] - fg[1], w / 1e9
     }' "$tmp/threads.0" "$tmp/threads.1"
 }
 
