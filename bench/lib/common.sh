@@ -78,21 +78,27 @@ start_ready() {
 
 # measure WINDOW_S PORT READY_PATH METRICS_PATH COMMAND...: (prefixed by "${wrap[@]}" when set,
 # which must exec too) starts COMMAND in the namespace, waits
-# for READY_PATH to answer 200, settles 2 s, then prints "ready_ms rss hwm anon cpu_pct scanned tls_ok"
+# for READY_PATH to answer 200, settles SETTLE_S (default 2) s, then prints "ready_ms rss hwm anon cpu_pct scanned tls_ok"
 # (VmRSS, VmHWM, RssAnon in MiB: anonymous memory is what a pod's cgroup is always charged for)
 # measured over WINDOW_S seconds (scraping METRICS_PATH every 15 s, as Prometheus would).
 # COMMAND must exec the measured process (the launcher does), so that $! is its pid.
+# BREAKDOWN=FILE appends where the CPU went over the window to FILE: % of a core per thread name
+# (threads of one name summed: the virtual-thread carriers), and the young/full GCs (jstat).
 measure() {
   local window=$1 port=$2 ready=$3 metrics=$4; shift 4
   local t0 t1 pid c0 c1 w0 w1 scanned tls_ok rss hwm anon left step
   start_ready "$port" "$ready" "$@" || return 1
-  sleep 2
+  # SETTLE_S=120: the window is minute 3 after ready, the steady state (C1 done, heap grown)
+  sleep "${SETTLE_S:-2}"
+  [[ -n ${BREAKDOWN:-} ]] && breakdown_snapshot "$pid" >"$tmp/threads.0"
   c0=$(cpu_ticks "$pid"); w0=$(date +%s%N); left=$window
   while ((left > 0)); do
     step=$((left < 15 ? left : 15)); sleep "$step"; left=$((left - step))
     ns_curl "$port" "$metrics" >/dev/null
   done
   c1=$(cpu_ticks "$pid"); w1=$(date +%s%N)
+  [[ -n ${BREAKDOWN:-} ]] && breakdown_snapshot "$pid" >"$tmp/threads.1" \
+    && breakdown_report >>"$BREAKDOWN"
   ip netns exec "$ns" curl -s "http://127.0.0.1:$port$metrics" >"$tmp/metrics.txt" || true
   scanned=$(awk '$1 == "sockscope_sampler_sockets_scanned" {print $2}' "$tmp/metrics.txt")
   tls_ok=$(awk '$1 ~ /^sockscope_tls_probe_success[{]/ {n += $2} END {print n + 0}' "$tmp/metrics.txt")
@@ -101,6 +107,35 @@ measure() {
   awk -v r="$(( (t1 - t0) / 1000000 ))" -v rss="$rss" -v hwm="$hwm" -v dc="$((c1 - c0))" -v a="$anon" \
       -v hz="$clk_tck" -v w="$((w1 - w0))" -v s="${scanned:-0}" -v t="$tls_ok" \
     'BEGIN { printf "%7d %8.1f %8.1f %8.1f %7.2f %8d %6d\n", r, rss / 1024, hwm / 1024, a / 1024, 100 * dc / hz / (w / 1e9), s, t }'
+}
+
+# breakdown_snapshot PID: "gc YGC FGC" (jstat), "at NOW ns", then "tid on-cpu-ns name" per thread
+# (schedstat: exact, where utime and stime are 10 ms ticks sampled, too coarse for threads that
+# wake briefly).
+breakdown_snapshot() {
+  local t
+  "$JAVA_HOME/bin/jstat" -gc "$1" 2>/dev/null | awk 'NR == 2 {print "gc", $(NF-6), $(NF-4); ok = 1} END {if (!ok) print "gc -1 -1"}'
+  echo "at $(date +%s%N) ns"
+  for t in /proc/"$1"/task/*; do
+    echo "${t##*/} $(cut -d' ' -f1 "$t/schedstat") $(tr ' ' _ <"$t/comm")"
+  done 2>/dev/null
+}
+
+# breakdown_report: per thread name, % of a core between threads.0 and .1 (threads that started
+# in between count from 0), and the collections.
+breakdown_report() {
+  awk '
+    FNR == 1 { f++ }
+    $1 == "gc" { g[f] = $2; fg[f] = $3; next }
+    $1 == "at" { at[f] = $2; w = at[2] - at[1]; next }
+    NF < 3 { next } # a thread that ended while it was read
+    f == 1 { c0[$1] = $2; next }
+    { by[$3] += $2 - ($1 in c0 ? c0[$1] : 0); all += $2 - ($1 in c0 ? c0[$1] : 0) }
+    END {
+      for (n in by) if (100 * by[n] / w >= 0.005) printf "  %-24s %6.2f %%\n", n, 100 * by[n] / w | "sort -k2 -rn"
+      close("sort -k2 -rn")
+      printf "  all threads alive at the end %.2f %%; young GCs %d, full GCs %d in %.0f s\n", 100 * all / w, g[2] - g[1], fg[2] - fg[1], w / 1e9
+    }' "$tmp/threads.0" "$tmp/threads.1"
 }
 
 # run_agent WINDOW_S [agent args...]: the agent through bin/sockscope (SOCKSCOPE_JAVA_OPTS,

@@ -59,6 +59,8 @@ class LauncherTest {
         "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
     // The class archive at its own address (no relocation dirtying it into anonymous memory).
     assertThat(argv).containsSequence("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
+    // The monitor deflation thread wakes every 10 s, not every 250 ms (a diagnostic flag: unlocked).
+    assertThat(argv).containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000");
     assertThat(argv.subList(argv.indexOf("-jar"), argv.size()))
         .containsExactly("-jar", dir.resolve("sockscope.jar").toString(), "--port", "9 9", "demo");
     assertThat(argv).noneMatch(a -> a.startsWith("-XX:AOTCache"));

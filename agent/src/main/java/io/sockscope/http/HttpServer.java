@@ -10,7 +10,7 @@ import java.util.function.Supplier;
  * The one HTTP port of a process: {@code /metrics}, {@code /healthz}, {@code /readyz}, {@code /},
  * {@code /api/v1/snapshot} and {@code /probe}. Two implementations with the same routes
  * ({@link Routes}): the sidecar's and the local role's on the JDK's {@code com.sun.net.httpserver}
- * through the Prometheus client's server, and Javalin in the namespace prober and the injector
+ * with the Prometheus client's {@code /metrics} handler, and Javalin in the namespace prober and the injector
  * (docs/architecture.md, "What each role loads").
  */
 public interface HttpServer extends AutoCloseable {

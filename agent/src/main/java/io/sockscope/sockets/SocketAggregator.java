@@ -38,6 +38,8 @@ public final class SocketAggregator implements SocketSink {
   // "server" instead of turning them into "client" sockets whose local port happens to be
   // ephemeral (a ServerSocket(0) listens on an ephemeral port).
   private final Map<Integer, Long> listenedRecently = new HashMap<>();
+  // The same ports as a bit set: roleOf runs for every socket of a dump, and a map lookup boxes.
+  private final BitSet listenedRecentlyPorts = new BitSet(65536);
   static final long LISTENER_MEMORY_SECONDS = 120;
   private final int[] counts = new int[2 * SocketSnapshot.STATES * SocketSnapshot.ROLES];
   /** Distinct destinations counted exactly per dump; beyond, heavy hitters (see the class doc). */
@@ -62,7 +64,20 @@ public final class SocketAggregator implements SocketSink {
   }
 
   /** A remote endpoint: address and the port that names the service (see {@link #accept}). */
-  private record PeerKey(int family, long hi, long lo, int port) {}
+  private record PeerKey(int family, long hi, long lo, int port) {
+    // Written out: a record's own equals and hashCode run through an invokedynamic method-handle
+    // chain that C1, the sidecar's only compiler, does not inline, and this key is hashed for
+    // every socket of every dump (docs/performance.md, "Where the sidecar's CPU goes").
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof PeerKey k && k.hi == hi && k.lo == lo && k.port == port && k.family == family;
+    }
+
+    @Override
+    public int hashCode() {
+      return (Long.hashCode(hi) * 31 + Long.hashCode(lo)) * 31 + port * 7 + family;
+    }
+  }
 
   /** Starts a dump from a source without accept-queue limits (procfs). */
   public void begin(long nowSeconds, EphemeralPorts ports) {
@@ -76,6 +91,8 @@ public final class SocketAggregator implements SocketSink {
     ephemeral = ports;
     listening.stream().forEach(p -> listenedRecently.put(p, now));
     listenedRecently.values().removeIf(seen -> now - seen > LISTENER_MEMORY_SECONDS);
+    listenedRecentlyPorts.clear();
+    listenedRecently.keySet().forEach(listenedRecentlyPorts::set);
     listening.clear();
     java.util.Arrays.fill(counts, 0);
     java.util.Arrays.fill(closeWaitFirstSeen, Long.MAX_VALUE);
@@ -136,7 +153,7 @@ public final class SocketAggregator implements SocketSink {
   }
 
   SocketRole roleOf(int localPort) {
-    if (listening.get(localPort) || listenedRecently.containsKey(localPort)) {
+    if (listening.get(localPort) || listenedRecentlyPorts.get(localPort)) {
       return SocketRole.SERVER;
     }
     return ephemeral.contains(localPort) ? SocketRole.CLIENT : SocketRole.OTHER;

@@ -91,8 +91,9 @@ class SidecarClassLoadingIT {
         .map(l -> l.replaceFirst("^\\[[^]]*]\\[[^]]*]\\[[^]]*] ", ""))
         .map(l -> l.split(" ", 2)[0])
         .toList();
-    // The log is real: the lean server and the peer-name reader are in it.
-    assertThat(classes).contains("io.prometheus.metrics.exporter.httpserver.HTTPServer",
+    // The log is real: the lean server (the JDK's, with client_java's /metrics handler) and the
+    // peer-name reader are in it.
+    assertThat(classes).contains("io.prometheus.metrics.exporter.httpserver.MetricsHandler",
         "io.sockscope.peers.PeerNameFile", "com.sun.net.httpserver.HttpServer",
         "io.sockscope.tls.CertificateFiles", "io.sockscope.tls.SecretFingerprints");
     return classes;
