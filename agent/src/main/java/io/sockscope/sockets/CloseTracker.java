@@ -21,7 +21,7 @@ import java.util.function.IntFunction;
  *       or an earlier dump saw it in FIN_WAIT1/FIN_WAIT2/CLOSING. A twin can be gone before any
  *       dump (killed by a reset ~0.15 ms after it was made: docs/sockets.md, "Limits"); the
  *       kernel's TIME_WAIT count then makes that many graceful ends without twin local, those
- *       of destinations whose other ends were local first ({@link #settleNoTwin}).
+ *       of destinations with recent local closes ({@link #settleNoTwin}).
  *   <li>{@code peer}, per connection: a dump saw it in CLOSE_WAIT/LAST_ACK (counted at that
  *       sighting, so a leaked CLOSE_WAIT counts while it leaks); or it ended without TIME_WAIT
  *       and its final tcp_info shows our FIN acknowledged ({@link SocketRow#ackedBeyondData}):
@@ -90,7 +90,12 @@ public final class CloseTracker {
   private long attemptFailsTotal;
   private long abortsCounted;
   private long resetsSeen;
-  private long localMatched;
+  // Local closes settled from the events this dump took at begin(): they ended after the counters
+  // the TIME_WAIT deficit is compared with, so the deficit leaves them out.
+  private long localOfThisDump;
+  // The TIME_WAIT deficit the last two settles could not place (settleNoTwin).
+  private long deficitLeft;
+  private long deficitLeftBefore;
   // TIME_WAIT lasts TCP_TIMEWAIT_LEN, 60 s: its time left (idiag_expires) dates its entry.
   private static final long TIME_WAIT_MILLIS = 60_000;
   private long lastBeginNanos;
@@ -98,12 +103,12 @@ public final class CloseTracker {
   private final long[] youngTimeWait = new long[ROLES];
   private final long[] youngUnclaimed = new long[ROLES];
   private final long[] countedGone = new long[ROLES];
-  // Local closes per destination hash, this interval and the one before: which graceful ends
-  // without twin the kernel's TIME_WAIT count makes local. Bounded: beyond that many
-  // destinations an interval, the others rank last.
+  // Local closes per destination hash, in the last three intervals: which graceful ends without
+  // twin the kernel's TIME_WAIT count makes local. Bounded: beyond that many destinations an
+  // interval, the others rank last.
   private static final int RECENT_DESTINATIONS = 1024;
-  private LongLongMap localByDestination = new LongLongMap(64);
-  private LongLongMap localByDestinationBefore = new LongLongMap(64);
+  private final LongLongMap[] localByDestination = {
+      new LongLongMap(64), new LongLongMap(64), new LongLongMap(64)};
   private long resetBalance;
   private final long[] matchedLocal = new long[ROLES];
   private final long[] endedTotal = new long[ROLES];
@@ -147,6 +152,7 @@ public final class CloseTracker {
     this.sinceLastMillis = sinceLastMillis;
     Arrays.fill(youngTimeWait, 0);
     Arrays.fill(matchedLocal, 0);
+    localOfThisDump = 0;
     current.clear();
     Arrays.fill(dumpLocal, 0);
     Arrays.fill(dumpPeer, 0);
@@ -319,16 +325,20 @@ public final class CloseTracker {
 
   private long recentLocal(Destination d) {
     long h = d.hash();
-    return localByDestination.get(h, 0) + localByDestinationBefore.get(h, 0);
+    long n = 0;
+    for (LongLongMap m : localByDestination) {
+      n += m.get(h, 0);
+    }
+    return n;
   }
 
   private void local(int role, Destination d) {
     long h = d.hash();
-    long n = localByDestination.get(h, 0);
-    if (n != 0 || localByDestination.size() < RECENT_DESTINATIONS) {
-      localByDestination.put(h, n + 1);
+    LongLongMap now = localByDestination[0];
+    long n = now.get(h, 0);
+    if (n != 0 || now.size() < RECENT_DESTINATIONS) {
+      now.put(h, n + 1);
     }
-    localMatched++;
     matchedLocal[role]++;
     closes[CloseInitiator.LOCAL.ordinal()][role]++;
     destinations.close(d, CloseInitiator.LOCAL, 1);
@@ -381,6 +391,7 @@ public final class CloseTracker {
       int acked = q.ackedBeyondData(i);
       if (local) {
         local(role, d);
+        localOfThisDump++;
       } else if ((remembered & COUNTED) != 0) {
         current.put(q.tupleHash(i), remembered | ENDED);
         continue; // counted as a peer close when a dump saw it in CLOSE_WAIT/LAST_ACK
@@ -444,7 +455,6 @@ public final class CloseTracker {
     // events were lost (this interval or the one before, as a loss is noticed a little after it
     // happened), what the MIBs show ended but no event told is settled by what the counters
     // prove (LostEnds): unknown only where they cannot tell.
-    localMatched = 0;
     // Lost events of local closes would read as twins missed: no such check across a loss.
     settleNoTwin(lossy || lossyBefore ? -1 : timeWaitEntered);
     for (int r = 0; r < ROLES; r++) {
@@ -492,10 +502,11 @@ public final class CloseTracker {
       resetBalance = sum(closes[CloseInitiator.RESET.ordinal()]);
     }
     lossyBefore = lossy;
-    LongLongMap recent = localByDestinationBefore;
-    localByDestinationBefore = localByDestination;
-    localByDestination = recent;
-    localByDestination.clear();
+    LongLongMap oldest = localByDestination[2];
+    localByDestination[2] = localByDestination[1];
+    localByDestination[1] = localByDestination[0];
+    localByDestination[0] = oldest;
+    oldest.clear();
     Arrays.fill(received, 0);
     Arrays.fill(tupleless, 0);
     destinations.endInterval(nowSeconds);
@@ -510,35 +521,56 @@ public final class CloseTracker {
 
   /**
    * Graceful ends whose TIME_WAIT twin two dumps did not show: closed by the peer, except as many
-   * as the kernel counted TIME_WAIT entries (since the start) beyond the local closes counted.
-   * Those are local closes whose twin the walks skipped (a table changing under a long dump) or
-   * that found the TIME_WAIT table full. {@code timeWaitEntered} -1: counters unknown.
+   * as the kernel counted TIME_WAIT entries beyond the local closes counted. Those are local closes
+   * whose twin is gone (a reset from the peer's listener killed it ~0.15 ms after it was made:
+   * docs/sockets.md, "Limits") or that found the TIME_WAIT table full. {@code timeWaitEntered} -1:
+   * counters unknown.
+   *
+   * <p>Like is compared with like: the entries counted up to the last dump's read against the
+   * local closes of the events taken up to the last dump. The ring is taken before the counters
+   * are read, so each of those closes is in the count; the ends settled here are events of the
+   * last dump, and the local closes of this dump's events are left out (they would hide the gone
+   * twins until the pod stopped closing connections, and then the count would fall on whatever
+   * ended next).
    */
   private void settleNoTwin(long timeWaitEntered) {
-    // The entries counted up to the last reconcile only: a candidate ended two dumps ago, and an
-    // event can reach us a little after the MIBs counted its TIME_WAIT (the kernel broadcasts
-    // from a workqueue), which must not turn this interval's peer closes into local ones.
-    long deficit = timeWaitEnteredTotal - sum(closes[CloseInitiator.LOCAL.ordinal()]);
+    long deficit = timeWaitEnteredTotal - (sum(closes[CloseInitiator.LOCAL.ordinal()]) - localOfThisDump);
     timeWaitEnteredTotal += Math.max(0, timeWaitEntered);
     if (timeWaitEntered < 0) {
       deficit = 0;
+      deficitLeft = 0;
     }
-    // Which ends were those local closes is not known: the twin of each is gone (measured: a
-    // reset from the peer's listener killed it ~0.15 ms after it was made, see docs/sockets.md,
-    // "Limits"). The kernel's count is exact; the guess takes the ends whose destination's other
-    // ends of these two intervals were local closes, most such first: a client closes its
-    // connections to one service the same way every time.
+    // Which ends those are is not known. They are taken from destinations with local closes in the
+    // last three intervals, most first: a client closes its connections to one service the same
+    // way every time. A local close whose event the kernel broadcast a moment after the count was
+    // read is counted now and settled next time: a deficit above the ends that qualify is that,
+    // most likely, and waits. Only a deficit still unplaced after two more settles goes to ends of
+    // other destinations (a gone twin that was its destination's only local close): the totals
+    // stay exact, the destination may not be.
+    long stale = Math.max(0, Math.min(deficit, Math.min(deficitLeft, deficitLeftBefore)));
     List<Deferred> order = noTwin;
-    if (deficit > 0 && deficit < noTwin.size()) {
+    if (deficit > 0 && noTwin.size() > 1) {
       order = new ArrayList<>(noTwin);
       order.sort(java.util.Comparator.comparingLong((Deferred e) -> -recentLocal(e.destination())));
     }
     for (Deferred e : order) {
-      CloseInitiator how = deficit-- > 0 ? CloseInitiator.LOCAL : CloseInitiator.PEER;
+      boolean local = false;
+      if (deficit > 0 && recentLocal(e.destination()) > 0) {
+        local = true;
+      } else if (deficit > 0 && stale > 0) {
+        local = true;
+        stale--;
+      }
+      if (local) {
+        deficit--;
+      }
+      CloseInitiator how = local ? CloseInitiator.LOCAL : CloseInitiator.PEER;
       closes[how.ordinal()][e.role()]++;
       destinations.close(e.destination(), how, 1);
     }
     noTwin.clear();
+    deficitLeftBefore = deficitLeft;
+    deficitLeft = Math.max(0, deficit);
   }
 
   // Resets come first from the pool; what they cannot cover is carried one interval (an RST the

@@ -156,6 +156,15 @@ public final class SocketSampler implements AutoCloseable {
     }
   }
 
+  private KernelCounters.Sample countersAfterBegin() {
+    try {
+      counters = KernelCounters.read(settings.procRoot());
+    } catch (IOException | RuntimeException e) {
+      fail(SamplerListener.Tier.COUNTERS, e); // the tier-0 read of this tick stands in
+    }
+    return counters;
+  }
+
   /** Tier 1: one dump, folded into a snapshot; close closes reconciled with the MIB deltas. */
   private void dump() {
     long t0 = System.nanoTime();
@@ -167,13 +176,16 @@ public final class SocketSampler implements AutoCloseable {
     try {
       long loss = events == null ? 0 : events.lossEpoch(); // before begin() drains the ring
       aggregator.begin(t0 / 1_000_000_000L, ephemeral, source.reportsListenLimit());
+      // With events, the counters are read once begin() has taken the events to settle, not
+      // before: each close those events tell is then in the counts they are compared with
+      // (CloseTracker's TIME_WAIT count against its local closes).
+      KernelCounters.Sample mib = events == null ? counters : countersAfterBegin();
       source.dump(TcpState.ALL_STATES, aggregator);
       long took = System.nanoTime() - t0;
       boolean baseline = tracker.isBaseline();
       long[] established = aggregator.established();
       long[] open = aggregator.open();
       aggregator.endDump();
-      KernelCounters.Sample mib = counters;
       boolean haveDeltas = mib != null && countersAtDump != null;
       if (!baseline && tracker.eventsMode()) {
         if (haveDeltas) {
