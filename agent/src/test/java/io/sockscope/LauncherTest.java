@@ -73,7 +73,8 @@ class LauncherTest {
     for (String[] args : List.of(new String[] {"--role", "namespace-prober"},
         new String[] {"--role=namespace-prober"})) {
       List<String> argv = launch(Map.of(), args);
-      assertThat(argv).contains("-XX:-TieredCompilation", "-XX:LoopUnrollLimit=16", heap("32m"))
+      assertThat(argv).contains("-XX:-TieredCompilation", "-XX:LoopUnrollLimit=16", heap("32m"),
+              "-XX:CompileCommand=dontinline,io.sockscope.tls.TlsProber::run")
           .doesNotContain("-XX:TieredStopAtLevel=1", "-XX:CompileThresholdScaling=5");
     }
     Path config = Files.writeString(dir.resolve("c.yaml"), "# prober\nrole: \"namespace-prober\"\n");
@@ -87,6 +88,9 @@ class LauncherTest {
           .contains("-XX:TieredStopAtLevel=1", heap("32m"))
           .doesNotContain("-XX:-TieredCompilation", "-XX:LoopUnrollLimit=16");
     }
+    // the method the launcher names exists (a rename would silently drop the flag's effect)
+    assertThat(io.sockscope.tls.TlsProber.class.getDeclaredMethods())
+        .anyMatch(m -> m.getName().equals("run"));
     assertThat(launch(Map.of("SOCKSCOPE_HEAP", "96m"), "--role", "namespace-prober"))
         .contains("-Xmx96m").doesNotContain("-Xmx32m");
   }
