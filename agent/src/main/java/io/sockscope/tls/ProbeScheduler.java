@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.DelayQueue;
+import java.util.concurrent.Delayed;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -22,15 +24,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs every target on its own virtual thread: first probe within {@link #FIRST_PROBE_WITHIN} (and
- * within the interval), then every interval ±10 % so targets do not probe in lock-step.
+ * Probes every target at its interval: first within {@link #FIRST_PROBE_WITHIN} (and within the
+ * interval), then every interval ±10 % after its last probe ended, so targets do not probe in
+ * lock-step.
  *
- * <p>Fairness (issue 13: 500 tarpits delayed a healthy target's first probe by 46 s): a fair
- * semaphore of {@code concurrency} slots admits probes in the order they fall due, and a probe
- * holds its slot for at most {@link #SLOT_HOLD}, then runs on without one until it ends or times
- * out. A target that never answers thus costs one slot for {@link #SLOT_HOLD} and one socket for
- * one timeout; probes in flight stay bounded because each target has at most one, and targets are
- * capped ({@code maxTargets}). {@link #lag()} says how late the oldest due probe is.
+ * <p>Targets wait in a queue ordered by the time they fall due, not on threads: one dispatcher
+ * takes a probe slot, then the earliest due target, and runs that one probe on a virtual thread
+ * of its own. Between probes a target is a queue entry of a few bytes; a virtual thread parked per
+ * target (the design before) kept a stack chunk and a thread object per target on the heap,
+ * ~3 MB at 1,000 targets (docs/performance.md, "TLS probe cycle").
+ *
+ * <p>Fairness (issue 13: 500 tarpits delayed a healthy target's first probe by 46 s): slots go to
+ * targets in the order they fall due, and a probe holds its slot for at most {@link #SLOT_HOLD},
+ * then runs on without one until it ends or times out. A target that never answers thus costs one
+ * slot for {@link #SLOT_HOLD} and one socket for one timeout; probes in flight stay bounded
+ * because each target has at most one, and targets are capped ({@code maxTargets}). {@link #lag()}
+ * says how late the oldest due probe is.
  *
  * <p>Targets come from several sources ({@code static} from the configuration, {@code peer} from
  * the socket sampler, {@code service}/{@code ingress} from Kubernetes discovery); each source
@@ -72,6 +81,7 @@ public final class ProbeScheduler implements AutoCloseable {
   private final Duration defaultInterval;
   private final Duration timeout;
   private final Semaphore permits;
+  private final DelayQueue<Due> due = new DelayQueue<>();
   private final Clock clock;
   private final Map<ProbeSource, Map<String, ProbeTarget>> bySource =
       new java.util.EnumMap<>(ProbeSource.class);
@@ -81,6 +91,7 @@ public final class ProbeScheduler implements AutoCloseable {
   private final int maxTargets;
   private final int concurrency;
   private final ScheduledThreadPoolExecutor slotTimer;
+  private final Thread dispatcher;
   private volatile int targetsCut;
   private volatile boolean closed;
 
@@ -105,9 +116,11 @@ public final class ProbeScheduler implements AutoCloseable {
     this.probe = probe;
     this.defaultInterval = defaultInterval;
     this.timeout = timeout;
-    this.permits = new Semaphore(concurrency, true);
+    // only the dispatcher acquires, in due order: no fairness needed from the semaphore
+    this.permits = new Semaphore(concurrency);
     this.concurrency = concurrency;
     this.clock = clock;
+    this.dispatcher = Thread.ofVirtual().name("tls-dispatch").start(this::dispatch);
   }
 
   public void addListener(Listener l) {
@@ -177,15 +190,8 @@ public final class ProbeScheduler implements AutoCloseable {
    * time its probe was due; zero when every due probe is running.
    */
   public Duration lag() {
-    long now = System.nanoTime();
-    long worst = 0;
-    for (Worker w : workers.values()) {
-      long due = w.waitingSinceNanos;
-      if (due != 0) {
-        worst = Math.max(worst, now - due);
-      }
-    }
-    return Duration.ofNanos(worst);
+    Due head = due.peek(); // the earliest due; a removed target's entry is gone already
+    return head == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - head.at));
   }
 
   /** The latest state of every target probed at least once, by target id. */
@@ -215,6 +221,7 @@ public final class ProbeScheduler implements AutoCloseable {
     closed = true;
     workers.values().forEach(Worker::stop);
     workers.clear();
+    dispatcher.interrupt();
     slotTimer.shutdownNow();
   }
 
@@ -237,64 +244,129 @@ public final class ProbeScheduler implements AutoCloseable {
     }
   }
 
+  /**
+   * Takes a slot, then the earliest due target (waiting until it is due), and starts its probe:
+   * slots go out in due order, and only probes in flight have a thread.
+   */
+  private void dispatch() {
+    try {
+      while (!closed) {
+        permits.acquire();
+        Slot slot = new Slot();
+        Due next;
+        try {
+          next = due.take();
+        } catch (InterruptedException e) {
+          slot.release();
+          throw e;
+        }
+        if (next.worker.stopped) {
+          slot.release(); // removed while waiting; its entry was dropped or is stale
+          continue;
+        }
+        long waited = System.nanoTime() - next.at;
+        if (waited > LATE_LOG_NANOS) {
+          log.log(Level.WARNING, "late", "TLS probes run late: " + next.worker.target.id()
+              + " waited " + waited / 1_000_000 + " ms for a probe slot (tls.concurrency "
+              + concurrency + "; sockscope_tls_probe_lag_seconds)");
+        }
+        try {
+          next.worker.start(slot);
+        } catch (RuntimeException e) {
+          slot.release();
+          logger.log(Level.WARNING, "TLS probe of " + next.worker.target.id()
+              + " did not start: " + e);
+          next.worker.dueIn(defaultInterval.toNanos());
+        }
+      }
+    } catch (InterruptedException e) {
+      // closed
+    }
+  }
+
+  /** A target's place in the queue: due at {@code at} (System.nanoTime()). */
+  private record Due(Worker worker, long at) implements Delayed {
+    @Override
+    public long getDelay(TimeUnit unit) {
+      return unit.convert(at - System.nanoTime(), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public int compareTo(Delayed o) {
+      return Long.compare(at, ((Due) o).at);
+    }
+  }
+
   private final class Worker {
     final ProbeTarget target;
-    final Thread thread;
+    final long intervalMillis;
     volatile boolean stopped;
-    /** System.nanoTime() when the probe waiting for a slot fell due; 0 when not waiting. */
-    volatile long waitingSinceNanos;
+    /** This target's entry in the queue, while it waits for its next probe. */
+    volatile Due queued;
+    /** The thread of the probe in flight, or null. */
+    volatile Thread running;
 
     Worker(ProbeTarget target) {
       this.target = target;
-      this.thread = Thread.ofVirtual().name("tls-probe " + target.id()).start(this::loop);
+      this.intervalMillis =
+          (target.interval() != null ? target.interval() : defaultInterval).toMillis();
+      long first = Math.min(FIRST_PROBE_WITHIN.toMillis(), intervalMillis);
+      dueIn(TimeUnit.MILLISECONDS.toNanos(ThreadLocalRandom.current().nextLong(Math.max(1, first))));
+    }
+
+    void dueIn(long nanos) {
+      Due d = new Due(this, System.nanoTime() + nanos);
+      queued = d;
+      due.add(d);
+      if (stopped) {
+        due.remove(d); // lost a race with stop()
+      }
     }
 
     void stop() {
       stopped = true;
-      thread.interrupt();
+      Due d = queued;
+      if (d != null) {
+        due.remove(d);
+      }
+      Thread t = running;
+      if (t != null) {
+        t.interrupt();
+      }
     }
 
-    private void loop() {
-      Duration interval = target.interval() != null ? target.interval() : defaultInterval;
-      long first = Math.min(FIRST_PROBE_WITHIN.toMillis(), interval.toMillis());
+    void start(Slot slot) {
+      queued = null;
+      Thread.ofVirtual().name("tls-probe " + target.id()).start(() -> run(slot));
+    }
+
+    private void run(Slot slot) {
+      running = Thread.currentThread();
+      ScheduledFuture<?> handOver;
       try {
-        Thread.sleep(ThreadLocalRandom.current().nextLong(Math.max(1, first)));
-        while (!stopped) {
-          waitingSinceNanos = System.nanoTime() | 1; // never 0, which means "not waiting"
-          long due = waitingSinceNanos;
-          try {
-            permits.acquire();
-          } finally {
-            waitingSinceNanos = 0;
-          }
-          long waited = System.nanoTime() - due;
-          if (waited > LATE_LOG_NANOS) {
-            log.log(Level.WARNING, "late", "TLS probes run late: " + target.id() + " waited "
-                + waited / 1_000_000 + " ms for a probe slot (tls.concurrency "
-                + concurrency + "; sockscope_tls_probe_lag_seconds)");
-          }
-          Slot slot = new Slot();
-          ScheduledFuture<?> handOver;
-          try {
-            handOver = slotTimer.schedule(slot::release, SLOT_HOLD.toNanos(), TimeUnit.NANOSECONDS);
-          } catch (RejectedExecutionException e) {
-            slot.release(); // closed meanwhile
-            return;
-          }
-          try {
-            record(this, probe.probe(target, timeout));
-          } catch (RuntimeException e) {
-            log.log(Level.WARNING, target.id(), "TLS probe of " + target.id() + " failed: " + e);
-          } finally {
-            handOver.cancel(false);
-            slot.release();
-          }
-          long jitter = interval.toMillis() / 10;
-          Thread.sleep(
-              interval.toMillis() + ThreadLocalRandom.current().nextLong(-jitter, jitter + 1));
+        handOver = slotTimer.schedule(slot::release, SLOT_HOLD.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException e) {
+        slot.release(); // closed meanwhile
+        running = null;
+        return;
+      }
+      try {
+        if (!stopped) {
+          record(this, probe.probe(target, timeout));
         }
-      } catch (InterruptedException e) {
-        // removed or shutting down
+      } catch (RuntimeException e) {
+        if (!stopped) { // a probe interrupted by its removal or the shutdown is no news
+          log.log(Level.WARNING, target.id(), "TLS probe of " + target.id() + " failed: " + e);
+        }
+      } finally {
+        handOver.cancel(false);
+        slot.release();
+        running = null;
+      }
+      if (!stopped && !closed) {
+        long jitter = intervalMillis / 10;
+        dueIn(TimeUnit.MILLISECONDS.toNanos(
+            intervalMillis + ThreadLocalRandom.current().nextLong(-jitter, jitter + 1)));
       }
     }
   }

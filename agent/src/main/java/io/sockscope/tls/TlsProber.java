@@ -100,6 +100,8 @@ public final class TlsProber implements AutoCloseable {
     return a;
   }
 
+  // bin/sockscope names this method (CompileCommand=dontinline) so that C2 compiles the probe on
+  // its own instead of inlining it into the scheduler's lambda: rename both together.
   private void run(ProbeAttempt a, InetAddress pinned) throws InterruptedException {
     ProbeTarget t = a.target;
     HandshakeRecorder recorder;
