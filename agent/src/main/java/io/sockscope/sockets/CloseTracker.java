@@ -122,6 +122,9 @@ public final class CloseTracker {
   private List<Deferred> deferred = new ArrayList<>();
   private List<Deferred> deferredNext = new ArrayList<>();
   private final List<Deferred> noTwin = new ArrayList<>();
+
+  /** An end without twin and its destination's recent local closes. */
+  private record Ranked(Deferred end, long recentLocal) {}
   private long timeWaitEnteredTotal;
   private final BitSet deferredMatched = new BitSet();
   private static final long DEFERRED = 1L << 40;
@@ -538,7 +541,6 @@ public final class CloseTracker {
     timeWaitEnteredTotal += Math.max(0, timeWaitEntered);
     if (timeWaitEntered < 0) {
       deficit = 0;
-      deficitLeft = 0;
     }
     // Which ends those are is not known. They are taken from destinations with local closes in the
     // last three intervals, most first: a client closes its connections to one service the same
@@ -548,25 +550,24 @@ public final class CloseTracker {
     // other destinations (a gone twin that was its destination's only local close): the totals
     // stay exact, the destination may not be.
     long stale = Math.max(0, Math.min(deficit, Math.min(deficitLeft, deficitLeftBefore)));
-    List<Deferred> order = noTwin;
-    if (deficit > 0 && noTwin.size() > 1) {
-      order = new ArrayList<>(noTwin);
-      order.sort(java.util.Comparator.comparingLong((Deferred e) -> -recentLocal(e.destination())));
+    List<Ranked> order = new ArrayList<>(noTwin.size());
+    for (Deferred e : noTwin) {
+      order.add(new Ranked(e, deficit > 0 ? recentLocal(e.destination()) : 0)); // ranked once
     }
-    for (Deferred e : order) {
-      boolean local = false;
-      if (deficit > 0 && recentLocal(e.destination()) > 0) {
-        local = true;
-      } else if (deficit > 0 && stale > 0) {
-        local = true;
-        stale--;
-      }
+    if (deficit > 0) {
+      order.sort(java.util.Comparator.comparingLong((Ranked r) -> -r.recentLocal()));
+    }
+    for (Ranked r : order) {
+      boolean local = deficit > 0 && (r.recentLocal() > 0 || stale > 0);
       if (local) {
         deficit--;
+        if (r.recentLocal() == 0) {
+          stale--;
+        }
       }
       CloseInitiator how = local ? CloseInitiator.LOCAL : CloseInitiator.PEER;
-      closes[how.ordinal()][e.role()]++;
-      destinations.close(e.destination(), how, 1);
+      closes[how.ordinal()][r.end().role()]++;
+      destinations.close(r.end().destination(), how, 1);
     }
     noTwin.clear();
     deficitLeftBefore = deficitLeft;

@@ -30,6 +30,18 @@ public final class KernelCounters {
     public long get(KernelEvent e) {
       return events.getOrDefault(e, 0L);
     }
+
+    /** Every TIME_WAIT entry: made (TcpExt TW) or refused for want of room (TCPTimeWaitOverflow). */
+    public long timeWaitEntries() {
+      return get(KernelEvent.TIME_WAIT_ENTERED) + get(KernelEvent.TIME_WAIT_OVERFLOW);
+    }
+  }
+
+  /** {@link Sample#timeWaitEntries()} alone: one file read, for a dump that needs only that. */
+  public static long timeWaitEntries(Path procRoot) throws IOException {
+    Map<String, Long> ext = pairs(procRoot.resolve("net/netstat"), "TcpExt:");
+    return ext.getOrDefault(KernelEvent.TIME_WAIT_ENTERED.field(), 0L)
+        + ext.getOrDefault(KernelEvent.TIME_WAIT_OVERFLOW.field(), 0L);
   }
 
   public static Sample read(Path procRoot) throws IOException {

@@ -51,7 +51,7 @@ public final class SocketSampler implements AutoCloseable {
   private volatile boolean dumped;
   private EphemeralPorts ephemeral = EphemeralPorts.LINUX_DEFAULT;
   private KernelCounters.Sample countersAtDump;
-  private KernelCounters.Sample timeWaitAtDump;
+  private long timeWaitAtDump = -1;
   private long[] establishedAtDump = new long[SocketSnapshot.ROLES];
   private long[] openAtDump = new long[SocketSnapshot.ROLES];
   private long socketsAtDump = -1;
@@ -157,12 +157,13 @@ public final class SocketSampler implements AutoCloseable {
     }
   }
 
-  private KernelCounters.Sample countersAfterBegin() {
+  /** TIME_WAIT entries now, or -1 when they cannot be read (the tier-0 read then stands in). */
+  private long timeWaitEntries() {
     try {
-      return counters = KernelCounters.read(settings.procRoot());
+      return KernelCounters.timeWaitEntries(settings.procRoot());
     } catch (IOException | RuntimeException e) {
       fail(SamplerListener.Tier.COUNTERS, e);
-      return null; // the tier-0 read of this tick stands in
+      return -1;
     }
   }
 
@@ -182,7 +183,7 @@ public final class SocketSampler implements AutoCloseable {
       // settle: each local close those events tell is then in the count CloseTracker compares
       // them with. Only that count: the other counters stay read before begin(), which is what
       // the ends in flight during the walk (events the next dump takes) are balanced against.
-      KernelCounters.Sample afterBegin = events == null ? null : countersAfterBegin();
+      long timeWaitAfterBegin = events == null ? -1 : timeWaitEntries();
       source.dump(TcpState.ALL_STATES, aggregator);
       long took = System.nanoTime() - t0;
       boolean baseline = tracker.isBaseline();
@@ -192,10 +193,10 @@ public final class SocketSampler implements AutoCloseable {
       boolean haveDeltas = mib != null && countersAtDump != null;
       if (!baseline && tracker.eventsMode()) {
         if (haveDeltas) {
-          KernelCounters.Sample a = afterBegin != null && timeWaitAtDump != null ? timeWaitAtDump : countersAtDump;
-          KernelCounters.Sample b = afterBegin != null && timeWaitAtDump != null ? afterBegin : mib;
-          tracker.reconcileEvents(opened(countersAtDump, mib), minus(open, openAtDump),
-              delta(a, b, KernelEvent.TIME_WAIT_ENTERED) + delta(a, b, KernelEvent.TIME_WAIT_OVERFLOW),
+          long timeWaitEntered = timeWaitAfterBegin >= 0 && timeWaitAtDump >= 0
+              ? Math.max(0, timeWaitAfterBegin - timeWaitAtDump)
+              : timeWaitEntered(countersAtDump, mib);
+          tracker.reconcileEvents(opened(countersAtDump, mib), minus(open, openAtDump), timeWaitEntered,
               delta(countersAtDump, mib, KernelEvent.ESTAB_RESETS), delta(countersAtDump, mib, KernelEvent.ATTEMPT_FAILS),
               loss != lossAtDump);
         } else {
@@ -203,12 +204,12 @@ public final class SocketSampler implements AutoCloseable {
         }
       } else if (!baseline && haveDeltas) {
         tracker.reconcile(opened(countersAtDump, mib), minus(established, establishedAtDump),
-            delta(countersAtDump, mib, KernelEvent.TIME_WAIT_ENTERED) + delta(countersAtDump, mib, KernelEvent.TIME_WAIT_OVERFLOW),
+            timeWaitEntered(countersAtDump, mib),
             delta(countersAtDump, mib, KernelEvent.ESTAB_RESETS));
       }
       lossAtDump = loss;
       countersAtDump = mib;
-      timeWaitAtDump = afterBegin;
+      timeWaitAtDump = timeWaitAfterBegin;
       establishedAtDump = established;
       openAtDump = open;
       socketsAtDump = mib == null ? -1 : mib.inUse() + mib.timeWait();
@@ -235,6 +236,10 @@ public final class SocketSampler implements AutoCloseable {
     out[SocketRole.CLIENT.ordinal()] = Math.max(0, active - failed);
     out[SocketRole.SERVER.ordinal()] = passive;
     return out;
+  }
+
+  private static long timeWaitEntered(KernelCounters.Sample a, KernelCounters.Sample b) {
+    return Math.max(0, b.timeWaitEntries() - a.timeWaitEntries());
   }
 
   private static long delta(KernelCounters.Sample a, KernelCounters.Sample b, KernelEvent e) {

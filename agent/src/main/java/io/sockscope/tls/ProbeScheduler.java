@@ -274,8 +274,8 @@ public final class ProbeScheduler implements AutoCloseable {
           next.worker.start(slot);
         } catch (RuntimeException e) {
           slot.release();
-          logger.log(Level.WARNING, "TLS probe of " + next.worker.target.id()
-              + " did not start: " + e);
+          log.log(Level.WARNING, next.worker.target.id(), "TLS probe of "
+              + next.worker.target.id() + " did not start: " + e);
           next.worker.dueIn(defaultInterval.toNanos());
         }
       }

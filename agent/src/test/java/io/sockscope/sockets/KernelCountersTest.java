@@ -24,6 +24,13 @@ class KernelCountersTest {
   }
 
   @Test
+  void timeWaitEntriesAloneAgreeWithTheFullRead() throws IOException {
+    // fixtures/proc/net/netstat: TW 19, TCPTimeWaitOverflow 0
+    assertThat(KernelCounters.timeWaitEntries(Fixtures.procRoot())).isEqualTo(19)
+        .isEqualTo(KernelCounters.read(Fixtures.procRoot()).timeWaitEntries());
+  }
+
+  @Test
   void neverReadsTheNodeWideSockstatFields() throws Exception {
     // orphan/alloc/mem are node-wide: a malformed value there must not matter.
     long[] v = KernelCounters.sockstat(List.of("sockets: used 3", "TCP: inuse 4 orphan x tw 2 alloc y mem z"), "sockstat");
