@@ -34,12 +34,13 @@ import java.util.function.IntFunction;
  *       destination). On kernels before 4.19 (no {@code tcpi_bytes_sent}) the ends without
  *       TIME_WAIT are split per interval: Tcp {@code EstabResets} of them are resets, in
  *       proportion over their roles and destinations, the rest peer closes.
- *   <li>In an interval where events were lost (ENOBUFS, ring full): the connections the MIBs say
- *       ended ({@code opened − Δopen}, per role, since the start) minus those received are
- *       missing, split by what the counters prove ({@link LostEnds}): young TIME_WAIT sockets no
- *       event claimed are local in their role, TcpExt TW and EstabResets not yet counted are
- *       local closes and resets, the rest peer closes; {@code unknown} only for the local closes
- *       and resets whose role is unknowable.
+ *   <li>In an interval where events were lost (ENOBUFS, ring full) and the two after it: the
+ *       connections the MIBs say ended ({@code opened − Δopen}, per role, since the start, up to
+ *       the interval before) minus those received are missing, split by what the counters prove
+ *       ({@link LostEnds}): young TIME_WAIT sockets no event claimed are local in their role,
+ *       TcpExt TW and EstabResets not yet counted are local closes and resets, the rest peer
+ *       closes; {@code unknown} only for the local closes and resets whose role is unknowable
+ *       ({@link #settleLost}).
  * </ul>
  *
  * Memory in this mode: only sockets in a closing state (the CLOSE_WAIT age gauge needs them) and
@@ -112,8 +113,14 @@ public final class CloseTracker {
   private long resetBalance;
   private final long[] matchedLocal = new long[ROLES];
   private final long[] endedTotal = new long[ROLES];
+  private final long[] endedBefore = new long[ROLES];
   private final long[] accountedTotal = new long[ROLES];
-  private boolean lossyBefore;
+  private final long[] unclaimedBefore = new long[ROLES];
+  private final long[] youngBefore = new long[ROLES];
+  // Lost ends are settled in the interval a loss is noticed and the two after it: a loss is
+  // noticed up to an interval late, and the ends of an interval are settled one interval later.
+  private static final int LOSS_WINDOW = 3;
+  private int lossWindow;
   private long lost;
 
   /** An event whose TIME_WAIT twin the last dump did not show: settled by the next one. */
@@ -453,14 +460,14 @@ public final class CloseTracker {
       abortsCounted += aborts;
     }
     settlePool(resets);
-    // The kernel's view since the start: ended = opened − still open, per role. Compared since
-    // the start, the moment between reading the MIBs and draining the events cancels out. Where
-    // events were lost (this interval or the one before, as a loss is noticed a little after it
-    // happened), what the MIBs show ended but no event told is settled by what the counters
-    // prove (LostEnds): unknown only where they cannot tell.
+    if (lossy) {
+      lossWindow = LOSS_WINDOW;
+    }
+    boolean settling = lossWindow > 0 && opened != null;
     // Lost events of local closes would read as twins missed: no such check across a loss.
-    settleNoTwin(lossy || lossyBefore ? -1 : timeWaitEntered);
+    settleNoTwin(timeWaitEntered, lossWindow > 0);
     for (int r = 0; r < ROLES; r++) {
+      endedBefore[r] = endedTotal[r];
       if (opened != null) {
         endedTotal[r] += opened[r] - openDelta[r];
       }
@@ -468,43 +475,27 @@ public final class CloseTracker {
     }
     Arrays.fill(countedGone, 0);
     // TIME_WAIT sockets that entered TIME_WAIT since the last dump and that no event claimed: the
-    // local closes among lost events. A loss is noticed up to an interval late, so what the last
-    // interval left unclaimed is kept one interval more.
+    // local closes among lost events. The ends of an interval are settled one interval later (below),
+    // so what the last interval left unclaimed is kept one interval more.
     long[] ownUnclaimed = new long[ROLES];
     for (int r = 0; r < ROLES; r++) {
       ownUnclaimed[r] = youngTimeWait[r] - matchedLocal[r];
       youngUnclaimed[r] += ownUnclaimed[r];
     }
     resetBalance += Math.max(0, estabResets);
-    if ((lossy || lossyBefore) && opened != null) {
-      long[] missing = new long[ROLES];
-      for (int r = 0; r < ROLES; r++) {
-        missing[r] = Math.max(0, endedTotal[r] - accountedTotal[r]);
-      }
-      long timeWaitUncounted = timeWaitEnteredTotal + Math.max(0, timeWaitEntered)
-          - sum(closes[CloseInitiator.LOCAL.ordinal()]);
-      long resetsUncounted = resetBalance - sum(closes[CloseInitiator.RESET.ordinal()]);
-      LostEnds.Split split = LostEnds.split(missing, youngUnclaimed, youngTimeWait, timeWaitUncounted,
-          resetsUncounted);
-      for (int r = 0; r < ROLES; r++) {
-        closes[CloseInitiator.LOCAL.ordinal()][r] += split.local()[r];
-        closes[CloseInitiator.PEER.ordinal()][r] += split.peer()[r];
-        closes[CloseInitiator.RESET.ordinal()][r] += split.reset()[r];
-        closes[CloseInitiator.UNKNOWN.ordinal()][r] += split.unknown()[r];
-        youngUnclaimed[r] -= split.local()[r];
-        accountedTotal[r] += missing[r];
-        lost += missing[r];
-      }
+    if (settling) {
+      settleLost();
     }
     for (int r = 0; r < ROLES; r++) {
-      youngUnclaimed[r] = Math.max(0, Math.min(youngUnclaimed[r], ownUnclaimed[r]));
+      youngUnclaimed[r] = Math.max(0, Math.min(youngUnclaimed[r], ownUnclaimed[r] + unclaimedBefore[r]));
+      unclaimedBefore[r] = Math.max(0, ownUnclaimed[r]);
+      youngBefore[r] = youngTimeWait[r];
     }
-    if (lossy || lossyBefore) {
+    if (lossWindow > 0 && --lossWindow == 0) {
       // Start over after a loss: what it left uncertain must not bend later intervals.
       timeWaitEnteredTotal = sum(closes[CloseInitiator.LOCAL.ordinal()]);
       resetBalance = sum(closes[CloseInitiator.RESET.ordinal()]);
     }
-    lossyBefore = lossy;
     LongLongMap oldest = localByDestination[2];
     localByDestination[2] = localByDestination[1];
     localByDestination[1] = localByDestination[0];
@@ -513,6 +504,42 @@ public final class CloseTracker {
     Arrays.fill(received, 0);
     Arrays.fill(tupleless, 0);
     destinations.endInterval(nowSeconds);
+  }
+
+  /**
+   * Settles the ends the MIBs show and no event told, by what the counters prove ({@link LostEnds}).
+   *
+   * <p>Compared since the start, per role: the ends the kernel counted up to the last interval
+   * against the events received up to this one. An end counted now may have its event still on
+   * the way (the MIBs are read before the dump, whose walk lasts, and the kernel broadcasts an end
+   * when it frees the socket): settled now, it would be counted again when its event comes. So
+   * an interval's ends are settled one interval later, and never more than both of the last two
+   * counts show (a walk that skipped sockets makes one count too high, the next corrects it).
+   * What is settled stays settled: a later event of a settled end is counted too, which these
+   * two rules make rare (docs/sockets.md, "Lost events").
+   */
+  private void settleLost() {
+    long[] missing = new long[ROLES];
+    for (int r = 0; r < ROLES; r++) {
+      missing[r] = Math.max(0, Math.min(endedBefore[r], endedTotal[r]) - accountedTotal[r]);
+    }
+    long timeWaitUncounted = timeWaitEnteredTotal - sum(closes[CloseInitiator.LOCAL.ordinal()]);
+    long resetsUncounted = resetBalance - sum(closes[CloseInitiator.RESET.ordinal()]);
+    long[] youngOfTheseEnds = new long[ROLES];
+    for (int r = 0; r < ROLES; r++) {
+      youngOfTheseEnds[r] = youngTimeWait[r] + youngBefore[r];
+    }
+    LostEnds.Split split = LostEnds.split(missing, youngUnclaimed, youngOfTheseEnds, timeWaitUncounted,
+        resetsUncounted);
+    for (int r = 0; r < ROLES; r++) {
+      closes[CloseInitiator.LOCAL.ordinal()][r] += split.local()[r];
+      closes[CloseInitiator.PEER.ordinal()][r] += split.peer()[r];
+      closes[CloseInitiator.RESET.ordinal()][r] += split.reset()[r];
+      closes[CloseInitiator.UNKNOWN.ordinal()][r] += split.unknown()[r];
+      youngUnclaimed[r] -= split.local()[r];
+      accountedTotal[r] += missing[r];
+      lost += missing[r];
+    }
   }
 
   /** Settles an interval with events when the MIBs could not be read: no resets known. */
@@ -527,7 +554,8 @@ public final class CloseTracker {
    * as the kernel counted TIME_WAIT entries beyond the local closes counted. Those are local closes
    * whose twin is gone (a reset from the peer's listener killed it ~0.15 ms after it was made:
    * docs/sockets.md, "Limits") or that found the TIME_WAIT table full. {@code timeWaitEntered} -1:
-   * counters unknown.
+   * counters unknown; {@code acrossLoss}: events were lost lately, so no check (the entries still
+   * count, for the lost ends).
    *
    * <p>Like is compared with like: the entries counted up to the last dump's read against the
    * local closes of the events taken up to the last dump. The ring is taken before the counters
@@ -536,10 +564,10 @@ public final class CloseTracker {
    * twins until the pod stopped closing connections, and then the count would fall on whatever
    * ended next).
    */
-  private void settleNoTwin(long timeWaitEntered) {
+  private void settleNoTwin(long timeWaitEntered, boolean acrossLoss) {
     long deficit = timeWaitEnteredTotal - (sum(closes[CloseInitiator.LOCAL.ordinal()]) - localOfThisDump);
     timeWaitEnteredTotal += Math.max(0, timeWaitEntered);
-    if (timeWaitEntered < 0) {
+    if (timeWaitEntered < 0 || acrossLoss) {
       deficit = 0;
     }
     // Which ends those are is not known. They are taken from destinations with local closes in the

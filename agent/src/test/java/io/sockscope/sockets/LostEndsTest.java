@@ -38,6 +38,17 @@ class LostEndsTest {
   }
 
   @Test
+  void aRoleThatMadeAFewTimeWaitsDoesNotOwnAnotherRolesUncountedEntries() {
+    // The client's flood: its lost ends are all young TIME_WAITs, 300 entries more are still
+    // uncounted (their ends settle next interval). The server closed 2 idle keep-alives itself
+    // (2 young TIME_WAITs) and has 600 lost peer closes left: at most 2 of them are local.
+    LostEnds.Split s = LostEnds.split(new long[] {500, 600, 0}, new long[] {500, 0, 0}, new long[] {900, 2, 0}, 800, 0);
+    assertThat(s.local()).containsExactly(500, 2, 0);
+    assertThat(s.peer()).containsExactly(0, 598, 0);
+    assertThat(s.unknown()).containsExactly(0, 0, 0);
+  }
+
+  @Test
   void whatTheCountersCannotPlaceInARoleIsUnknownInProportion() {
     LostEnds.Split s = LostEnds.split(new long[] {30, 10, 0}, new long[] {0, 0, 0}, new long[] {5, 5, 0}, 4, 4);
     assertThat(s.local()).containsExactly(0, 0, 0);
