@@ -34,7 +34,7 @@ import java.util.function.IntFunction;
  *       destination). On kernels before 4.19 (no {@code tcpi_bytes_sent}) the ends without
  *       TIME_WAIT are split per interval: Tcp {@code EstabResets} of them are resets, in
  *       proportion over their roles and destinations, the rest peer closes.
- *   <li>In an interval where events were lost (ENOBUFS, ring full) and the two after it: the
+ *   <li>From an interval where events were lost (ENOBUFS, ring full) until 30 after the last: the
  *       connections the MIBs say ended ({@code opened − Δopen}, per role, since the start, up to
  *       the interval before) minus those received are missing, split by what the counters prove
  *       ({@link LostEnds}): young TIME_WAIT sockets no event claimed are local in their role,
@@ -116,10 +116,14 @@ public final class CloseTracker {
   private final long[] endedBefore = new long[ROLES];
   private final long[] accountedTotal = new long[ROLES];
   private final long[] unclaimedBefore = new long[ROLES];
-  private final long[] youngBefore = new long[ROLES];
-  // Lost ends are settled in the interval a loss is noticed and the two after it: a loss is
-  // noticed up to an interval late, and the ends of an interval are settled one interval later.
-  private static final int LOSS_WINDOW = 3;
+  // TIME_WAIT sockets seen entering TIME_WAIT while the loss window is open, per role.
+  private final long[] youngInWindow = new long[ROLES];
+  private final long[] youngLast = new long[ROLES];
+  // Lost ends are settled from the interval a loss is noticed until this many intervals after the
+  // last loss. Settled one interval late, they are known only once the churn that lost them has
+  // slowed (settleLost): three intervals were too few for 100,000 connections in ~10 s
+  // (ManyDestinationsIT, 2 s dumps: 1,800 ends never settled).
+  private static final int LOSS_WINDOW = 30;
   private int lossWindow;
   private long lost;
 
@@ -460,6 +464,7 @@ public final class CloseTracker {
       abortsCounted += aborts;
     }
     settlePool(resets);
+    boolean opening = lossy && lossWindow == 0;
     if (lossy) {
       lossWindow = LOSS_WINDOW;
     }
@@ -483,18 +488,27 @@ public final class CloseTracker {
       youngUnclaimed[r] += ownUnclaimed[r];
     }
     resetBalance += Math.max(0, estabResets);
+    for (int r = 0; r < ROLES; r++) {
+      if (opening) {
+        youngInWindow[r] = youngLast[r]; // a loss is noticed up to an interval late
+      }
+      if (lossWindow > 0) {
+        youngInWindow[r] += youngTimeWait[r];
+      }
+      youngLast[r] = youngTimeWait[r];
+    }
     if (settling) {
       settleLost();
     }
     for (int r = 0; r < ROLES; r++) {
       youngUnclaimed[r] = Math.max(0, Math.min(youngUnclaimed[r], ownUnclaimed[r] + unclaimedBefore[r]));
       unclaimedBefore[r] = Math.max(0, ownUnclaimed[r]);
-      youngBefore[r] = youngTimeWait[r];
     }
     if (lossWindow > 0 && --lossWindow == 0) {
       // Start over after a loss: what it left uncertain must not bend later intervals.
       timeWaitEnteredTotal = sum(closes[CloseInitiator.LOCAL.ordinal()]);
       resetBalance = sum(closes[CloseInitiator.RESET.ordinal()]);
+      Arrays.fill(youngInWindow, 0);
     }
     LongLongMap oldest = localByDestination[2];
     localByDestination[2] = localByDestination[1];
@@ -516,7 +530,9 @@ public final class CloseTracker {
    * an interval's ends are settled one interval later, and never more than both of the last two
    * counts show (a walk that skipped sockets makes one count too high, the next corrects it).
    * What is settled stays settled: a later event of a settled end is counted too, which these
-   * two rules make rare (docs/sockets.md, "Lost events").
+   * two rules make rare (docs/sockets.md, "Lost events"). The price: while connections keep
+   * ending fast, the events of the last interval's ends make the estimate low, and the lost ends
+   * are settled once the churn slows, within the window.
    */
   private void settleLost() {
     long[] missing = new long[ROLES];
@@ -525,11 +541,7 @@ public final class CloseTracker {
     }
     long timeWaitUncounted = timeWaitEnteredTotal - sum(closes[CloseInitiator.LOCAL.ordinal()]);
     long resetsUncounted = resetBalance - sum(closes[CloseInitiator.RESET.ordinal()]);
-    long[] youngOfTheseEnds = new long[ROLES];
-    for (int r = 0; r < ROLES; r++) {
-      youngOfTheseEnds[r] = youngTimeWait[r] + youngBefore[r];
-    }
-    LostEnds.Split split = LostEnds.split(missing, youngUnclaimed, youngOfTheseEnds, timeWaitUncounted,
+    LostEnds.Split split = LostEnds.split(missing, youngUnclaimed, youngInWindow, timeWaitUncounted,
         resetsUncounted);
     for (int r = 0; r < ROLES; r++) {
       closes[CloseInitiator.LOCAL.ordinal()][r] += split.local()[r];

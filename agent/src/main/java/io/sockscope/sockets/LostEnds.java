@@ -28,8 +28,8 @@ final class LostEnds {
    * @param missing ends per role the MIBs show and no event told
    * @param youngTimeWait TIME_WAIT sockets per role that entered TIME_WAIT since the loss began
    *     and no event claimed
-   * @param timeWaitSeen TIME_WAIT sockets per role that entered TIME_WAIT in the intervals whose
-   *     ends are settled, claimed or not: which roles make TIME_WAITs, and how many
+   * @param timeWaitSeen TIME_WAIT sockets per role seen entering TIME_WAIT since the loss began,
+   *     claimed or not: which roles make TIME_WAITs, and how many
    * @param timeWaitUncounted TIME_WAIT entries (all roles) beyond the local closes counted
    * @param resetsUncounted EstabResets (all roles) beyond the resets counted
    */

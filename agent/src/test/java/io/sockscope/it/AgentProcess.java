@@ -78,8 +78,30 @@ public final class AgentProcess implements AutoCloseable {
     return new AgentProcess(pb.start(), baseUrl);
   }
 
-  /** A TCP port free on this host now (closed again, so a child process can bind it). */
+  /**
+   * A TCP port free on this host now (closed again, so a child process can bind it), below the
+   * ephemeral range: a port the kernel hands out for connect() can be taken by one of the agent's
+   * own connections before the agent binds it (the demo workload makes hundreds: "Address already
+   * in use" in a CI run of NativeHistogramsIT).
+   */
   public static int freePort() throws java.io.IOException {
+    int ephemeralLow = 32768;
+    try {
+      ephemeralLow = Integer.parseInt(
+          Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+    } catch (java.io.IOException | RuntimeException e) {
+      // keep Linux's default
+    }
+    var random = java.util.concurrent.ThreadLocalRandom.current();
+    for (int i = 0; i < 200 && ephemeralLow > 10_001; i++) {
+      int port = random.nextInt(10_000, ephemeralLow);
+      try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress(port));
+        return port;
+      } catch (java.io.IOException taken) {
+        // try another
+      }
+    }
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       return s.getLocalPort();
     }
