@@ -95,6 +95,26 @@ final class TestTlsServer implements AutoCloseable {
       return startOn(0);
     }
 
+    /**
+     * Binds {@code port}, retrying for up to 3 s: a port just given up by a closed server can
+     * still be held for a moment by the connection its acceptor took while it closed ("Address
+     * already in use" in a CI run on a loaded machine), and a restarted application retries too.
+     */
+    private static SSLServerSocket bind(SSLContext ctx, int port) throws Exception {
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(3);
+      while (true) {
+        try {
+          return (SSLServerSocket) ctx.getServerSocketFactory()
+              .createServerSocket(port, 50, InetAddress.getLoopbackAddress());
+        } catch (java.net.BindException e) {
+          if (port == 0 || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(50);
+        }
+      }
+    }
+
     /** On {@code port} (0: any), as a restarted application takes its port again. */
     TestTlsServer startOn(int port) throws Exception {
       KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -112,10 +132,7 @@ final class TestTlsServer implements AutoCloseable {
       tmf.init(ts);
       SSLContext ctx = SSLContext.getInstance("TLS");
       ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-      SSLServerSocket s =
-          (SSLServerSocket)
-              ctx.getServerSocketFactory()
-                  .createServerSocket(port, 50, InetAddress.getLoopbackAddress());
+      SSLServerSocket s = bind(ctx, port);
       if (protocols != null) {
         s.setEnabledProtocols(protocols);
       }
