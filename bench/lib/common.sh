@@ -81,7 +81,7 @@ start_ready() {
 # ready_poll PORT PATH PID: exits 0 once http://127.0.0.1:PORT/PATH answers 200, 1 if PID is gone.
 # No process per attempt: the connection is bash's /dev/tcp, the 10 ms wait a read timeout.
 ready_poll='
-  exec 5< <(exec sleep 600)
+  exec 5< <(exec sleep infinity)
   while kill -0 "$3" 2>/dev/null; do
     if { exec 3<>"/dev/tcp/127.0.0.1/$1"; } 2>/dev/null; then
       printf "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n" "$2" >&3

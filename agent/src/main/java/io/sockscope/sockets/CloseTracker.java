@@ -122,7 +122,7 @@ public final class CloseTracker {
   // Lost ends are settled from the interval a loss is noticed until this many intervals after the
   // last loss. Settled one interval late, they are known only once the churn that lost them has
   // slowed (settleLost): three intervals were too few for 100,000 connections in ~10 s
-  // (ManyDestinationsIT, 2 s dumps: 1,800 ends never settled).
+  // (ManyDestinationsIT, 2 s dumps: 1,789 ends never settled).
   private static final int LOSS_WINDOW = 30;
   private int lossWindow;
   private long lost;
@@ -480,8 +480,8 @@ public final class CloseTracker {
     }
     Arrays.fill(countedGone, 0);
     // TIME_WAIT sockets that entered TIME_WAIT since the last dump and that no event claimed: the
-    // local closes among lost events. The ends of an interval are settled one interval later (below),
-    // so what the last interval left unclaimed is kept one interval more.
+    // local closes among lost events. An interval's ends are settled one interval later (below), so
+    // what the last interval left unclaimed is kept one interval more.
     long[] ownUnclaimed = new long[ROLES];
     for (int r = 0; r < ROLES; r++) {
       ownUnclaimed[r] = youngTimeWait[r] - matchedLocal[r];
@@ -521,7 +521,8 @@ public final class CloseTracker {
   }
 
   /**
-   * Settles the ends the MIBs show and no event told, by what the counters prove ({@link LostEnds}).
+   * Settles the ends the MIBs show and no event told, by what the counters prove
+   * ({@link LostEnds}).
    *
    * <p>Compared since the start, per role: the ends the kernel counted up to the last interval
    * against the events received up to this one. An end counted now may have its event still on

@@ -1,5 +1,6 @@
 package io.sockscope.it;
 
+import io.sockscope.sockets.EphemeralPorts;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -85,13 +86,13 @@ public final class AgentProcess implements AutoCloseable {
    * in use" in a CI run of NativeHistogramsIT).
    */
   public static int freePort() throws java.io.IOException {
-    int ephemeralLow = 32768;
+    EphemeralPorts range;
     try {
-      ephemeralLow = Integer.parseInt(
-          Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
-    } catch (java.io.IOException | RuntimeException e) {
-      // keep Linux's default
+      range = EphemeralPorts.read(Path.of("/proc"));
+    } catch (IOException e) {
+      range = EphemeralPorts.LINUX_DEFAULT;
     }
+    int ephemeralLow = range.low();
     var random = java.util.concurrent.ThreadLocalRandom.current();
     for (int i = 0; i < 200 && ephemeralLow > 10_001; i++) {
       int port = random.nextInt(10_000, ephemeralLow);
