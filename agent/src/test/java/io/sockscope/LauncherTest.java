@@ -82,6 +82,12 @@ class LauncherTest {
     Path config = Files.writeString(dir.resolve("c.yaml"), "# prober\nrole: \"namespace-prober\"\n");
     assertThat(launch(Map.of(), "--config", config.toString()))
         .contains("-XX:-TieredCompilation", "-XX:LoopUnrollLimit=16", heap("32m"));
+    // single quotes, no blank after the colon, a comment, no final newline; an indented
+    // "role:" belongs to another section and is not the role
+    Path terse = Files.writeString(dir.resolve("t.yaml"),
+        "tls:\n  role: sidecar\nrole:'namespace-prober' # the prober");
+    assertThat(launch(Map.of(), "--config", terse.toString()))
+        .contains("-XX:-TieredCompilation", "-XX:LoopUnrollLimit=16");
     // The command line wins over the file, as in the agent.
     assertThat(launch(Map.of(), "--config", config.toString(), "--role", "sidecar"))
         .contains("-XX:TieredStopAtLevel=1", heap("32m"));
