@@ -19,7 +19,9 @@ RUN jlink --add-modules "$(grep -v '^#' agent/jlink-modules.txt | tr -d ' \n')" 
       --strip-debug --no-man-pages --no-header-files --generate-cds-archive \
       --output /opt/sockscope/jre
 COPY bin/sockscope /opt/sockscope/bin/sockscope
-RUN cp agent/target/sockscope.jar /opt/sockscope/sockscope.jar
+# The sidecar's own jar (only the libraries the sidecar runs on) beside the whole one: bin/sockscope
+# runs it in the sidecar role.
+RUN cp agent/target/sockscope.jar agent/target/sockscope-sidecar.jar /opt/sockscope/
 
 FROM debian:bookworm-slim
 ARG VERSION=0.1.0
@@ -36,8 +38,9 @@ COPY --from=runtime /opt/sockscope /opt/sockscope
 # another JDK, another jar or incompatible flags; a different heap size is fine). One per role
 # (bin/sockscope picks <cache>-<role>.aot in role <role>): sockscope.aot in the default role, and
 # sockscope-sidecar.aot on the sidecar role exactly as the chart runs it (--role sidecar, a config
-# file, a peer-name file laid out as the kubelet writes it): a cache of the sidecar's classes only
-# touches fewer pages in every pod (docs/performance.md). The agent exits on SIGTERM and the JVM
+# file, a peer-name file laid out as the kubelet writes it, sockscope-sidecar.jar as the launcher
+# picks it): a cache of the sidecar's classes only touches fewer pages in every pod
+# (docs/performance.md). The agent exits on SIGTERM and the JVM
 # writes the cache then. bash's /dev/tcp polls /readyz and scrapes /metrics once (no curl here).
 # The namespace prober runs C2 (bin/sockscope) and uses sockscope.aot as it is ("Using AOT-linked
 # classes: true" with -XX:-TieredCompilation, docs/performance.md).

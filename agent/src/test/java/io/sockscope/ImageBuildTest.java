@@ -86,4 +86,16 @@ class ImageBuildTest {
         .contains("train /opt/sockscope/sockscope-sidecar.aot --role sidecar --config ")
         .contains("SOCKSCOPE_AOT_CACHE=/opt/sockscope/sockscope.aot");
   }
+
+  /**
+   * The sidecar's own jar lies beside the whole one, where bin/sockscope looks for it in the
+   * sidecar role, before the caches are trained (the sidecar's cache is made on that jar).
+   */
+  @Test
+  void shipsTheSidecarJarBesideTheWholeOne() throws IOException {
+    String d = dockerfile();
+    assertThat(d).contains("cp agent/target/sockscope.jar agent/target/sockscope-sidecar.jar /opt/sockscope/");
+    assertThat(d.indexOf("sockscope-sidecar.jar /opt/sockscope/"))
+        .isLessThan(d.indexOf("train /opt/sockscope/sockscope-sidecar.aot"));
+  }
 }

@@ -145,6 +145,21 @@ class LauncherTest {
     assertThat(launch(env)).contains("-XX:AOTCache=" + aot);
   }
 
+  /** The sidecar role runs the sidecar's own jar when the build made one, every other role the whole jar. */
+  @Test
+  void theSidecarRoleRunsTheSidecarJarWhenItExists() throws Exception {
+    Path whole = dir.resolve("sockscope.jar");
+    assertThat(launch(Map.of(), "--role", "sidecar")).containsSequence("-jar", whole.toString());
+    Path sidecar = Files.writeString(dir.resolve("sockscope-sidecar.jar"), "");
+    assertThat(launch(Map.of(), "--role", "sidecar")).containsSequence("-jar", sidecar.toString());
+    Path config = Files.writeString(dir.resolve("c.yaml"), "role: sidecar\n");
+    assertThat(launch(Map.of(), "--config", config.toString())).containsSequence("-jar", sidecar.toString());
+    for (String role : List.of("local", "namespace-prober", "injector")) {
+      assertThat(launch(Map.of(), "--role", role)).containsSequence("-jar", whole.toString());
+    }
+    assertThat(launch(Map.of())).containsSequence("-jar", whole.toString());
+  }
+
   /** No JEP 515 profiles recorded or replayed: they serve C2, which the launcher turns off. */
   @Test
   void recordsAndReplaysNoTrainingProfiles() throws Exception {

@@ -49,6 +49,15 @@ public final class AgentProcess implements AutoCloseable {
     return Path.of(jar);
   }
 
+  /** The sidecar's own jar (sockscope and the libraries the sidecar role runs on), as the image ships it. */
+  public static Path sidecarJar() {
+    String jar = System.getProperty("sockscope.sidecarJar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      throw new IllegalStateException("system property sockscope.sidecarJar must name the built jar (run via mvn verify)");
+    }
+    return Path.of(jar);
+  }
+
   public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sidecar role loads no Kubernetes client, no Jetty or Javalin and no Jackson
- * (docs/architecture.md, "What each role loads"): the jar runs as the chart deploys it (config
- * file, names from a kubelet-style mounted table), every route is exercised (text, OpenMetrics
- * and protobuf scrapes, status page, snapshot, readiness), and the JVM's own class-loading log is
- * the ground truth.
+ * (docs/architecture.md, "What each role loads"): the whole jar runs as the chart deploys it
+ * (config file, names from a kubelet-style mounted table), every route is exercised (text,
+ * OpenMetrics and protobuf scrapes, status page, snapshot, readiness), and the JVM's own
+ * class-loading log is the ground truth. The sidecar's own jar, which the image runs in that role,
+ * holds none of those libraries and serves the same routes.
  */
 class SidecarClassLoadingIT {
   static final List<String> SERVER_AND_CLIENT = List.of("io.fabric8.", "org.eclipse.jetty.", "io.javalin.");
@@ -40,22 +41,38 @@ class SidecarClassLoadingIT {
     assertThat(classesOf(JACKSON)).as("Jackson classes loaded in the sidecar role").isEmpty();
   }
 
+  /** What the image runs in the sidecar role: none of those libraries is even in the jar. */
+  @Test
+  void theSidecarJarHoldsNoneOfThemAndServesTheSameRoutes() throws Exception {
+    List<String> entries;
+    try (var jar = new java.util.jar.JarFile(AgentProcess.sidecarJar().toFile())) {
+      entries = jar.stream().map(e -> e.getName().replace('/', '.')).toList();
+    }
+    assertThat(entries).as("the sidecar jar's own classes are in it").contains("io.sockscope.Main.class")
+        .filteredOn(e -> java.util.stream.Stream.concat(SERVER_AND_CLIENT.stream(), JACKSON.stream())
+            .anyMatch(e::startsWith) || e.startsWith("kotlin."))
+        .as("Fabric8, Jetty, Javalin, Jackson or Kotlin in the sidecar jar").isEmpty();
+    assertThat(run(AgentProcess.sidecarJar(), dir.resolve("sidecar-jar")))
+        .filteredOn(c -> c.startsWith("io.sockscope.")).isNotEmpty();
+  }
+
   private static List<String> classesOf(List<String> prefixes) throws Exception {
     if (loaded == null) {
-      loaded = run();
+      loaded = run(AgentProcess.jar(), dir.resolve("whole-jar"));
     }
     return loaded.stream().filter(c -> prefixes.stream().anyMatch(c::startsWith)).toList();
   }
 
-  private static List<String> run() throws Exception {
+  private static List<String> run(Path jar, Path work) throws Exception {
+    Files.createDirectories(work);
     int port = AgentProcess.freePort();
-    Path peers = dir.resolve("peers");
+    Path peers = work.resolve("peers");
     // The golden fixture's certificate (made with openssl) and its published Secret fingerprint.
     Path certificate = Path.of("src/test/resources/fixtures/certs/app.crt").toAbsolutePath();
     new KubeletAtomicWriter(peers).write(Map.of("peers",
         "# sockscope peer names v1: <ip> <service>.<namespace>\n127.0.0.1 self.ns\n",
         "certificates", Files.readString(certificate.resolveSibling("certificates"))));
-    Path config = Files.writeString(dir.resolve("config.yaml"), """
+    Path config = Files.writeString(work.resolve("config.yaml"), """
         role: sidecar
         port: %d
         kubernetes:
@@ -63,10 +80,10 @@ class SidecarClassLoadingIT {
           peerNamesFile: %s
           certificatesFile: %s
         """.formatted(port, peers.resolve("peers"), peers.resolve("certificates")));
-    Path classLog = dir.resolve("classes.log");
+    Path classLog = work.resolve("classes.log");
     String base = "http://127.0.0.1:" + port;
     List<String> cmd = List.of(AgentProcess.java(), "--enable-native-access=ALL-UNNAMED", "-Xmx64m",
-        "-Xlog:class+load=info:file=" + classLog, "-jar", AgentProcess.jar().toString(),
+        "-Xlog:class+load=info:file=" + classLog, "-jar", jar.toString(),
         "--config", config.toString(), "--certificate-file", certificate + ",secret=app-tls");
     try (AgentProcess agent = AgentProcess.startCommand(cmd, Map.of(), base);
         HttpClient http = HttpClient.newHttpClient()) {
