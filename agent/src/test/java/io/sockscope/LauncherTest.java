@@ -61,6 +61,8 @@ class LauncherTest {
     assertThat(argv).containsSequence("-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
     // The monitor deflation thread wakes every 10 s, not every 250 ms (a diagnostic flag: unlocked).
     assertThat(argv).containsSubsequence("-XX:+UnlockDiagnosticVMOptions", "-XX:AsyncDeflationInterval=10000");
+    // Reflection through JNI: no method-handle classes spun for the configuration's records.
+    assertThat(argv).contains("-Djdk.reflect.useNativeAccessorOnly=true");
     assertThat(argv.subList(argv.indexOf("-jar"), argv.size()))
         .containsExactly("-jar", dir.resolve("sockscope.jar").toString(), "--port", "9 9", "demo");
     assertThat(argv).noneMatch(a -> a.startsWith("-XX:AOTCache"));
