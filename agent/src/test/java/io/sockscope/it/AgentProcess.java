@@ -42,18 +42,18 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   public static Path jar() {
-    String jar = System.getProperty("sockscope.jar");
-    if (jar == null || !Files.exists(Path.of(jar))) {
-      throw new IllegalStateException("system property sockscope.jar must name the built jar (run via mvn verify)");
-    }
-    return Path.of(jar);
+    return builtJar("sockscope.jar");
   }
 
   /** The sidecar's own jar (sockscope and the libraries the sidecar role runs on), as the image ships it. */
   public static Path sidecarJar() {
-    String jar = System.getProperty("sockscope.sidecarJar");
+    return builtJar("sockscope.sidecarJar");
+  }
+
+  private static Path builtJar(String property) {
+    String jar = System.getProperty(property);
     if (jar == null || !Files.exists(Path.of(jar))) {
-      throw new IllegalStateException("system property sockscope.sidecarJar must name the built jar (run via mvn verify)");
+      throw new IllegalStateException("system property " + property + " must name the built jar (run via mvn verify)");
     }
     return Path.of(jar);
   }
