@@ -12,6 +12,14 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Per event: the 4-tuple hash, the remote address, family and both ports, the smoothed RTT
  * and the retransmitted segments, and whether the connection ever received a segment (48 bytes).
+ *
+ * <p>The slots live in segments of {@value #SEGMENT_EVENTS} events (24 KiB), allocated when the
+ * producer first writes into one and dropped once the consumer has read all of it: a pod holds
+ * only its backlog, not the whole ring (the default ring of 32,768 events, 1.5 MiB, was allocated up
+ * front and stayed resident in every sidecar, idle ones included: docs/performance.md). The
+ * producer may enter a segment again only when the consumer has released all of it, so freeing
+ * can never race a write; the ring therefore takes at least {@code capacity - SEGMENT_EVENTS + 1}
+ * events before it drops, exactly {@code capacity} when it has one segment.
  */
 final class CloseEventRing {
   private static final VarHandle HEAD;
@@ -28,8 +36,13 @@ final class CloseEventRing {
   }
 
   private static final int FIELDS = 6;
-  private final long[] slots;
+  static final int SEGMENT_EVENTS = 512;
+  private final long[][] segments;
   private final int mask;
+  private final int segmentShift;
+  private final int segmentMask; // events per segment - 1
+  /** Clears the low bits of an index to its segment's start; all ones with a single segment. */
+  private final long fullCheckMask;
   @SuppressWarnings("unused") // through HEAD
   private volatile long head; // next slot the producer writes
   @SuppressWarnings("unused") // through TAIL
@@ -40,8 +53,13 @@ final class CloseEventRing {
     if (Integer.bitCount(capacity) != 1) {
       throw new IllegalArgumentException("capacity must be a power of two: " + capacity);
     }
-    slots = new long[capacity * FIELDS];
     mask = capacity - 1;
+    int perSegment = Math.min(capacity, SEGMENT_EVENTS);
+    segmentShift = Integer.numberOfTrailingZeros(perSegment);
+    segmentMask = perSegment - 1;
+    segments = new long[capacity / perSegment][];
+    // One segment is never freed (nothing to gain), so the producer may use every slot of it.
+    fullCheckMask = segments.length == 1 ? -1L : ~(long) segmentMask;
   }
 
   int capacity() {
@@ -51,11 +69,18 @@ final class CloseEventRing {
   /** Producer side: copies the event; false (and counted) when the ring is full. */
   boolean offer(SocketRow r) {
     long h = (long) HEAD.getOpaque(this);
-    if (h - (long) TAIL.getAcquire(this) > mask) {
+    // Against the start of the consumer's segment: a segment is reused only once wholly released.
+    if (h - ((long) TAIL.getAcquire(this) & fullCheckMask) > mask) {
       dropped++; // single writer
       return false;
     }
-    int i = (int) (h & mask) * FIELDS;
+    int event = (int) (h & mask);
+    long[] slots = segments[event >>> segmentShift];
+    if (slots == null) {
+      slots = new long[(segmentMask + 1) * FIELDS];
+      segments[event >>> segmentShift] = slots; // published by the release store of HEAD below
+    }
+    int i = (event & segmentMask) * FIELDS;
     slots[i] = r.tupleHash();
     slots[i + 1] = r.remoteHi;
     slots[i + 2] = r.remoteLo;
@@ -78,58 +103,79 @@ final class CloseEventRing {
     return (int) ((long) HEAD.getAcquire(this) - (long) TAIL.getOpaque(this));
   }
 
-  /** Consumer side: frees the first {@code n} events for the producer. */
+  /**
+   * Consumer side: frees the first {@code n} events for the producer, and the segments they
+   * complete (before the release store of TAIL: the producer cannot enter them until it sees it).
+   */
   void release(int n) {
-    TAIL.setRelease(this, (long) TAIL.getOpaque(this) + n);
+    long from = (long) TAIL.getOpaque(this);
+    long to = from + n;
+    if (segments.length > 1) {
+      int per = segmentMask + 1;
+      for (long end = (from | segmentMask) + 1; end <= to; end += per) {
+        segments[(int) ((end - 1) & mask) >>> segmentShift] = null;
+      }
+    }
+    TAIL.setRelease(this, to);
   }
 
-  private int slot(int index) {
-    return (int) (((long) TAIL.getOpaque(this) + index) & mask) * FIELDS;
+  /** Segments allocated now: the ring's memory is this times {@value #SEGMENT_EVENTS} x 48 bytes. */
+  int segmentsInUse() {
+    int n = 0;
+    for (long[] s : segments) {
+      n += s == null ? 0 : 1;
+    }
+    return n;
+  }
+
+  private long field(int index, int field) {
+    int event = (int) (((long) TAIL.getOpaque(this) + index) & mask);
+    return segments[event >>> segmentShift][(event & segmentMask) * FIELDS + field];
   }
 
   long tupleHash(int index) {
-    return slots[slot(index)];
+    return field(index, 0);
   }
 
   long remoteHi(int index) {
-    return slots[slot(index) + 1];
+    return field(index, 1);
   }
 
   long remoteLo(int index) {
-    return slots[slot(index) + 2];
+    return field(index, 2);
   }
 
   int family(int index) {
-    return (int) (slots[slot(index) + 3] >>> 40);
+    return (int) (field(index, 3) >>> 40);
   }
 
   int localPort(int index) {
-    return (int) (slots[slot(index) + 3] >>> 24 & 0xFFFF);
+    return (int) (field(index, 3) >>> 24 & 0xFFFF);
   }
 
   int remotePort(int index) {
-    return (int) (slots[slot(index) + 3] >>> 8 & 0xFFFF);
+    return (int) (field(index, 3) >>> 8 & 0xFFFF);
   }
 
   /** True when the connection received at least one segment: it got past SYN_SENT. */
   boolean receivedAny(int index) {
-    return (slots[slot(index) + 3] & 1) != 0;
+    return (field(index, 3) & 1) != 0;
   }
 
   boolean remoteUnspecified(int index) {
-    return (slots[slot(index) + 3] & 2) != 0;
+    return (field(index, 3) & 2) != 0;
   }
 
   /** {@link SocketRow#ackedBeyondData} of the event, -1 when unknown. */
   int ackedBeyondData(int index) {
-    return (int) (slots[slot(index) + 3] >>> 2 & 0x7) - 1;
+    return (int) (field(index, 3) >>> 2 & 0x7) - 1;
   }
 
   long rttMicros(int index) {
-    return slots[slot(index) + 4];
+    return field(index, 4);
   }
 
   long retransmits(int index) {
-    return slots[slot(index) + 5];
+    return field(index, 5);
   }
 }

@@ -28,7 +28,10 @@ import java.util.Locale;
 public final class NetlinkDestroyEvents implements AutoCloseable {
   private static final System.Logger logger = System.getLogger(NetlinkDestroyEvents.class.getName());
   static final int BUFFER_SIZE = 64 * 1024;
-  /** Default ring: 32,768 events (1.5 MiB), ~3,000 ends/s over a 10 s dump interval. */
+  /**
+   * Default ring: 32,768 events, ~3,000 ends/s over a 10 s dump interval; 1.5 MiB when full, one
+   * 24 KiB segment when the sampler keeps up (CloseEventRing).
+   */
   static final int RING_CAPACITY = 32 * 1024;
 
   private final Arena arena = Arena.ofShared();
