@@ -45,8 +45,28 @@ final class HostnameMatcher {
     return !first.isEmpty() && !first.contains(".");
   }
 
+  /**
+   * IPv6 (any colon) or a dotted quad of 1-3 digit groups. By hand, not String.matches: that
+   * compiled the pattern on each of the three calls per probe (docs/performance.md).
+   */
   static boolean isIpLiteral(String s) {
-    return s.contains(":") || s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+    if (s.indexOf(':') >= 0) {
+      return true;
+    }
+    int dots = 0;
+    int digits = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9' && digits < 3) {
+        digits++;
+      } else if (c == '.' && digits > 0 && dots < 3) {
+        dots++;
+        digits = 0;
+      } else {
+        return false;
+      }
+    }
+    return dots == 3 && digits > 0;
   }
 
   private static String normalize(String s) {
