@@ -40,6 +40,13 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
   private final MemorySegment from = arena.allocate(SOCKADDR_NL_SIZE, 4);
   private final MemorySegment fromLen = arena.allocate(JAVA_INT);
   private final SockDiagParser parser = new SockDiagParser();
+  /**
+   * How often the reading thread wakes with nothing to read, to notice {@link #close}. It was 1 s:
+   * 60 wake-ups a minute, each an FFM call run interpreted (the thread is too rare for C1), 0.07 %
+   * of a core in an idle sidecar (docs/performance.md). close() does not wait for it.
+   */
+  static final int RECEIVE_TIMEOUT_SECONDS = 10;
+
   private final CloseEventRing ring;
   private final int fd;
   private final int receiveBuffer;
@@ -47,6 +54,7 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
   private volatile long received;
   private volatile long overruns;
   private volatile long malformed;
+  private volatile boolean released;
   private Thread thread;
 
   private NetlinkDestroyEvents(int fd, int receiveBuffer, int ringCapacity) {
@@ -62,10 +70,11 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
    * @throws IOException naming why the subscription is refused (old kernel, seccomp, not Linux)
    */
   public static NetlinkDestroyEvents open(int receiveBufferBytes) throws IOException {
-    return open(receiveBufferBytes, RING_CAPACITY);
+    return open(receiveBufferBytes, RING_CAPACITY, RECEIVE_TIMEOUT_SECONDS);
   }
 
-  static NetlinkDestroyEvents open(int receiveBufferBytes, int ringCapacity) throws IOException {
+  static NetlinkDestroyEvents open(int receiveBufferBytes, int ringCapacity, int receiveTimeoutSeconds)
+      throws IOException {
     String os = System.getProperty("os.name", "?");
     if (!os.toLowerCase(Locale.ROOT).startsWith("linux")) {
       throw new NetlinkException("netlink: sock_diag exists only on Linux (os.name=" + os + ")", 0);
@@ -83,7 +92,7 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
           check(cs, Libc.setsockopt(cs, s, Libc.SOL_SOCKET, Libc.SO_RCVBUF, v, 4), "setsockopt(SO_RCVBUF)");
         }
         // A timeout lets the thread see close() without a signal.
-        v.set(JAVA_LONG, 0, 1);
+        v.set(JAVA_LONG, 0, receiveTimeoutSeconds);
         v.set(JAVA_LONG, 8, 0);
         check(cs, Libc.setsockopt(cs, s, Libc.SOL_SOCKET, Libc.SO_RCVTIMEO, v, 16), "setsockopt(SO_RCVTIMEO)");
         MemorySegment self = local.allocate(SOCKADDR_NL_SIZE, 4);
@@ -118,6 +127,14 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
   }
 
   private void run() {
+    try {
+      read();
+    } finally {
+      release(); // once started, the thread owns the socket: close() does not wait for it
+    }
+  }
+
+  private void read() {
     SocketSink sink = row -> {
       received++; // single writer
       ring.offer(row);
@@ -176,25 +193,34 @@ public final class NetlinkDestroyEvents implements AutoCloseable {
     return receiveBuffer;
   }
 
+  /** True once the socket and its native memory are freed. */
+  boolean released() {
+    return released;
+  }
+
+  private void release() {
+    Libc.close(callState, fd);
+    arena.close();
+    released = true;
+  }
+
+  /**
+   * Stops the subscription without waiting: the reading thread frees the socket when it next
+   * wakes (an event, or its receive timeout), since closing a descriptor another thread is
+   * blocked on does not wake it and the number could be reused under it. Never started: freed now.
+   */
   @Override
   public void close() {
+    boolean started;
     synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
+      started = thread != null;
     }
-    Thread t = thread;
-    if (t != null) {
-      try {
-        t.join(2000); // the receive timeout is 1 s
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-    Libc.close(callState, fd);
-    if (t == null || !t.isAlive()) {
-      arena.close();
+    if (!started) {
+      release();
     }
   }
 }

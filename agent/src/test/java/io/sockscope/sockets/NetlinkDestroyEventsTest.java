@@ -111,4 +111,22 @@ class NetlinkDestroyEventsTest {
       assertThat(s[1]).as("SO_LINGER 0 clears the remote port before the end").isZero();
     }
   }
+
+  @Test
+  void closeDoesNotWaitAndTheThreadFreesTheSocketWhenItWakes() throws Exception {
+    var waiting = NetlinkDestroyEvents.open(1 << 16, 1024, 1); // wakes every second
+    waiting.start();
+    waiting.close();
+    waiting.close(); // idempotent
+    for (int i = 0; i < 500 && !waiting.released(); i++) {
+      Thread.sleep(20);
+    }
+    assertThat(waiting.released()).as("freed by its thread within 10 s of a 1 s timeout").isTrue();
+
+    var neverStarted = NetlinkDestroyEvents.open(1 << 16, 1024, 1);
+    neverStarted.close();
+    assertThat(neverStarted.released()).isTrue();
+    neverStarted.start(); // after close: no thread, nothing to free twice
+    assertThat(neverStarted.released()).isTrue();
+  }
 }
