@@ -98,6 +98,16 @@ class LauncherTest {
           .contains("-XX:TieredStopAtLevel=1", heap("32m"))
           .doesNotContain("-XX:-TieredCompilation", "-XX:LoopUnrollLimit=16");
     }
+    // Only the sidecar, paid once per pod, is sized for two processors whatever the node has;
+    // the role from the config file counts, and the operator's own options come after it.
+    assertThat(launch(Map.of(), "--role", "sidecar")).contains("-XX:ActiveProcessorCount=2");
+    Path sidecar = Files.writeString(dir.resolve("s.yaml"), "role: sidecar\n");
+    assertThat(launch(Map.of(), "--config", sidecar.toString())).contains("-XX:ActiveProcessorCount=2");
+    for (String role : List.of("injector", "local", "namespace-prober")) {
+      assertThat(launch(Map.of(), "--role", role)).noneMatch(a -> a.startsWith("-XX:ActiveProcessorCount"));
+    }
+    List<String> own = launch(Map.of("SOCKSCOPE_JAVA_OPTS", "-XX:ActiveProcessorCount=8"), "--role", "sidecar");
+    assertThat(own.lastIndexOf("-XX:ActiveProcessorCount=8")).isGreaterThan(own.indexOf("-XX:ActiveProcessorCount=2"));
     // the method the launcher names exists (a rename would silently drop the flag's effect)
     assertThat(io.sockscope.tls.TlsProber.class.getDeclaredMethods())
         .anyMatch(m -> m.getName().equals("run"));
