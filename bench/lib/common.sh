@@ -156,6 +156,20 @@ breakdown_report() {
     }' "$tmp/threads.0" "$tmp/threads.1"
 }
 
+# harness_jar MAIN LIB_JAR: bench/lib/MAIN.java built into a jar whose manifest puts LIB_JAR
+# (linked beside it under its own name) on the class path, for bin/sockscope to run as
+# SOCKSCOPE_JAR with the agent's flags; prints its path.
+harness_jar() {
+  local dir="$tmp/harness-$1" lib=${2##*/}
+  mkdir -p "$dir"
+  ln -sf "$2" "$dir/$lib"
+  "$JAVA_HOME/bin/javac" -cp "$2" -d "$dir/classes" "$repo/bench/lib/$1.java"
+  printf 'Class-Path: %s\n' "$lib" >"$dir/manifest"
+  "$JAVA_HOME/bin/jar" --create --file "$dir/$1.jar" --main-class "$1" \
+    --manifest "$dir/manifest" -C "$dir/classes" .
+  echo "$dir/$1.jar"
+}
+
 # run_agent WINDOW_S [agent args...]: the agent through bin/sockscope (SOCKSCOPE_JAVA_OPTS,
 # SOCKSCOPE_HEAP, SOCKSCOPE_AOT_CACHE from the environment) on port 9102.
 run_agent() {
