@@ -79,7 +79,7 @@ final class NetworkNamespaces implements AutoCloseable {
     return new Result(p.waitFor(), out);
   }
 
-  private void must(String... command) throws IOException, InterruptedException {
+  void must(String... command) throws IOException, InterruptedException {
     Result r = run(List.of(command));
     if (!r.ok()) {
       throw new IOException(String.join(" ", command) + " failed: " + r.output());
