@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,10 +50,13 @@ class SoakIT {
   @Test
   void holdsUpUnderLoadAbuseAndAFlappingApiServer(@TempDir Path dir) throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
+    AtomicReference<Exception> flapFailure = new AtomicReference<>();
     List<Thread> loops = new ArrayList<>();
     Instant until = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(Duration.ofDays(30));
-    MockApiServer[] api = {MockApiServer.start(InetAddress.getLoopbackAddress(), 0, 0)};
-    int apiPort = api[0].port();
+    // Below the ephemeral range: the server restarts on this port while it flaps, and a port the
+    // kernel hands out for connect() could meanwhile be taken by one of this test's connections.
+    int apiPort = AgentProcess.freePort();
+    MockApiServer[] api = {MockApiServer.start(InetAddress.getLoopbackAddress(), apiPort, 0)};
     services(api[0], 20);
     int port = AgentProcess.freePort();
     try (var fx = TlsFixtures.start(dir, until.minus(Duration.ofDays(60)), until);
@@ -122,16 +126,26 @@ class SoakIT {
             }
           }));
         }
-        // the API server flaps: down 15 s, up 15 s
+        // The API server flaps: up 15 s, down 15 s. It stops between phases when the soak ends,
+        // never half-way through a restart, so apiUp tells whether api[0] serves: the soak lasts
+        // five whole cycles, and interrupting the fifth restart left a bound server behind that
+        // apiUp called down ("Address already in use" when the test restarted it, 2026-12-02).
         AtomicBoolean apiUp = new AtomicBoolean(true);
-        Thread flap = loop(running, () -> {
-          Thread.sleep(15_000);
-          apiUp.set(false);
-          api[0].close();
-          Thread.sleep(15_000);
-          api[0] = MockApiServer.start(InetAddress.getLoopbackAddress(), apiPort, 0);
-          services(api[0], 20);
-          apiUp.set(true);
+        Thread flap = Thread.ofVirtual().start(() -> {
+          try {
+            while (sleepWhile(running, 15_000)) {
+              apiUp.set(false);
+              api[0].close();
+              if (!sleepWhile(running, 15_000)) {
+                return;
+              }
+              api[0] = MockApiServer.start(InetAddress.getLoopbackAddress(), apiPort, 0);
+              services(api[0], 20);
+              apiUp.set(true);
+            }
+          } catch (Exception e) {
+            flapFailure.set(e);
+          }
         });
 
         long churnStart = churned.get();
@@ -169,8 +183,8 @@ class SoakIT {
           }
         }
         running.set(false);
-        flap.interrupt();
         flap.join();
+        assertThat(flapFailure.get()).as("the API server's flapping").isNull();
         if (!apiUp.get()) {
           api[0] = MockApiServer.start(InetAddress.getLoopbackAddress(), apiPort, 0);
           services(api[0], 20);
@@ -277,6 +291,15 @@ class SoakIT {
   }
 
   /** A virtual thread repeating {@code step} while {@code running}; errors are part of the load. */
+  /** Sleeps {@code millis} in 100 ms steps while {@code running}; returns whether it still is. */
+  static boolean sleepWhile(AtomicBoolean running, long millis) throws InterruptedException {
+    long end = System.nanoTime() + millis * 1_000_000;
+    while (running.get() && System.nanoTime() < end) {
+      Thread.sleep(100);
+    }
+    return running.get();
+  }
+
   static Thread loop(AtomicBoolean running, Step step) {
     return Thread.ofVirtual().start(() -> {
       while (running.get()) {
