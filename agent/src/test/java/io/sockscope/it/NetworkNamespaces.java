@@ -79,7 +79,12 @@ final class NetworkNamespaces implements AutoCloseable {
     return new Result(p.waitFor(), out);
   }
 
-  void must(String... command) throws IOException, InterruptedException {
+  /** Runs {@code command} inside {@code namespace}; a non-zero exit is an IOException. */
+  void mustIn(String namespace, String... command) throws IOException, InterruptedException {
+    must(in(namespace, command).toArray(String[]::new));
+  }
+
+  private void must(String... command) throws IOException, InterruptedException {
     Result r = run(List.of(command));
     if (!r.ok()) {
       throw new IOException(String.join(" ", command) + " failed: " + r.output());

@@ -46,7 +46,7 @@ abstract class SidecarNamespaceBase {
       // client local 79 of 80). RFC 1337's fix, a real sysctl of the pod's namespace, makes
       // TIME_WAIT ignore those resets, so every local close is a TIME_WAIT the dumps see and the
       // counts below are exact. With events the killed twins stay: that variant attributes them.
-      ns.must("ip", "netns", "exec", ns.pod, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/tcp_rfc1337");
+      ns.mustIn(ns.pod, "sh", "-c", "echo 1 > /proc/sys/net/ipv4/tcp_rfc1337");
     }
     Path config = Files.createTempFile("sockscope-e2e", ".yaml");
     Files.writeString(config, """

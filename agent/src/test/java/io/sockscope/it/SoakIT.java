@@ -290,7 +290,6 @@ class SoakIT {
     void run() throws Exception;
   }
 
-  /** A virtual thread repeating {@code step} while {@code running}; errors are part of the load. */
   /** Sleeps {@code millis} in 100 ms steps while {@code running}; returns whether it still is. */
   static boolean sleepWhile(AtomicBoolean running, long millis) throws InterruptedException {
     long end = System.nanoTime() + millis * 1_000_000;
@@ -300,6 +299,7 @@ class SoakIT {
     return running.get();
   }
 
+  /** A virtual thread repeating {@code step} while {@code running}; errors are part of the load. */
   static Thread loop(AtomicBoolean running, Step step) {
     return Thread.ofVirtual().start(() -> {
       while (running.get()) {
